@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+import { scanCommand } from "./cli/scanCommand.js";
+import { EXIT } from "./cli/paths.js";
+import { UsageError } from "./cli/UsageError.js";
+
+const USAGE = `Usage: sysmon-hunt <command> [options]
+
+Commands:
+  scan PATH...     scan event logs with the detection rules and print findings
+
+Run 'sysmon-hunt <command> --help' for a command's options.
+`;
+
+type Command = (argv: readonly string[], io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }) => Promise<number>;
+
+const COMMANDS: Readonly<Record<string, Command>> = { scan: scanCommand };
+
+/** The `sysmon-hunt` command: wires arguments to a command and maps errors to exit codes. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const io = { stdout: process.stdout, stderr: process.stderr };
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "-h" || name === "--help" || name === "help") {
+    io.stdout.write(USAGE);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    io.stderr.write(`sysmon-hunt: unknown command '${name}'\n${USAGE}`);
+    return EXIT.usage;
+  }
+  try {
+    return await command(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`sysmon-hunt: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`sysmon-hunt: internal error: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 70;
+  },
+);

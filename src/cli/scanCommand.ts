@@ -1,0 +1,139 @@
+import { writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import type { Finding } from "../detect/types.js";
+import { InputError } from "../input/errors.js";
+import { expandPaths } from "../input/fileSource.js";
+import type { ByteSource } from "../input/types.js";
+import { loadMacros, loadRules } from "../rules/loadRules.js";
+import type { RuleLoad } from "../rules/types.js";
+import { type ScanSummary, scanSource } from "../scan.js";
+import { formatFindings, isOutputFormat, type OutputFormat } from "../sinks/formatFindings.js";
+import { formatSummary } from "../sinks/formatSummary.js";
+import { EXIT, SHIPPED } from "./paths.js";
+import { ProgressBar } from "./ProgressBar.js";
+import { UsageError } from "./UsageError.js";
+
+export const SCAN_USAGE = `Usage: sysmon-hunt scan [options] PATH...
+
+Scans Sysmon / Windows event logs (XML, optionally gzipped; files, folders, or - for stdin)
+with the shipped T1049 hunts and any rules you add.
+
+Options:
+  --rules PATH          add a rule file or folder (repeatable)
+  --macros DIR          add a folder of security_content macro files (repeatable)
+  --no-default-rules    run only the rules given with --rules
+  --format FORMAT       table | json | jsonl | csv (default: table on a terminal, else jsonl)
+  --output FILE         write findings to FILE instead of stdout
+  --fail-on-findings    exit 1 when there is at least one finding
+  --quiet               no summary on stderr
+  -h, --help            this help
+`;
+
+function describeLoad(l: RuleLoad): string {
+  return `${l.file}: ${l.status}${l.status === "ok" ? "" : `: ${l.reason}`}`;
+}
+
+/** `sysmon-hunt scan`: returns the exit code. */
+export async function scanCommand(argv: readonly string[], io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Promise<number> {
+  let parsed: ReturnType<typeof parseArgsFor>;
+  try {
+    parsed = parseArgsFor(argv);
+  } catch (err) {
+    throw new UsageError((err as Error).message, { cause: err });
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(SCAN_USAGE);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) throw new UsageError("scan needs at least one PATH (a file, a folder, or - for stdin)");
+  const defaultFormat: OutputFormat = io.stdout.isTTY && !values.output ? "table" : "jsonl";
+  const format = values.format ?? defaultFormat;
+  if (!isOutputFormat(format)) throw new UsageError(`unknown --format ${format} (table, json, jsonl or csv)`);
+
+  const macros = await loadMacros([SHIPPED.macros, ...(values.macros ?? [])]);
+  const rulePaths = [...(values["no-default-rules"] ? [] : [SHIPPED.rules]), ...(values.rules ?? [])];
+  if (rulePaths.length === 0) throw new UsageError("no rules: --no-default-rules needs at least one --rules PATH");
+  let ruleSet: Awaited<ReturnType<typeof loadRules>>;
+  try {
+    ruleSet = await loadRules(rulePaths, macros);
+  } catch (err) {
+    throw new UsageError(`cannot read rules: ${(err as Error).message}`, { cause: err });
+  }
+  for (const l of ruleSet.loads) if (l.status !== "ok" && !values.quiet) io.stderr.write(`sysmon-hunt: rule ${describeLoad(l)}\n`);
+
+  const started = performance.now();
+  const sources: ByteSource[] = [];
+  try {
+    for await (const s of expandPaths(positionals)) sources.push(s);
+  } catch (err) {
+    if (err instanceof InputError) {
+      io.stderr.write(`sysmon-hunt: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+  const totalBytes = sources.every((s) => s.size !== undefined) ? sources.reduce((n, s) => n + (s.size ?? 0), 0) : undefined;
+  const progress = ProgressBar.enabled(io.stderr) && !values.quiet ? new ProgressBar(io.stderr, totalBytes) : undefined;
+  const findings: Finding[] = [];
+  const summaries: ScanSummary[] = [];
+  let unreadable = 0;
+  for (const source of sources) {
+    let events = 0;
+    try {
+      const result = await scanSource(source, {
+        rules: ruleSet.rules,
+        ...(progress ? { onBytes: (b: number) => progress.update(b, events) } : {}),
+      });
+      events = result.summary.events;
+      progress?.fileDone(result.summary.bytes);
+      findings.push(...result.findings);
+      summaries.push(result.summary);
+      if (result.summary.status === "error") {
+        unreadable++;
+        progress?.clear();
+        io.stderr.write(`sysmon-hunt: ${source.uri}: ${result.summary.error?.message ?? "read failed"}\n`);
+      }
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      unreadable++;
+      progress?.clear();
+      io.stderr.write(`sysmon-hunt: ${err.message}\n`);
+    }
+  }
+  progress?.clear();
+  const text = formatFindings(findings, format, io.stdout.columns);
+  if (values.output) await writeFile(values.output, text);
+  else io.stdout.write(text);
+  if (!values.quiet) {
+    const count = (s: RuleLoad["status"]) => ruleSet.loads.filter((l) => l.status === s).length;
+    io.stderr.write(
+      formatSummary({
+        summaries,
+        rules: { ok: count("ok"), unsupported: count("unsupported"), error: count("error") },
+        findings: findings.length,
+        seconds: (performance.now() - started) / 1000,
+      }),
+    );
+  }
+  if (unreadable > 0) return EXIT.usage;
+  return values["fail-on-findings"] && findings.length > 0 ? EXIT.findings : EXIT.ok;
+}
+
+function parseArgsFor(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      rules: { type: "string", multiple: true },
+      macros: { type: "string", multiple: true },
+      "no-default-rules": { type: "boolean" },
+      format: { type: "string" },
+      output: { type: "string", short: "o" },
+      "fail-on-findings": { type: "boolean" },
+      quiet: { type: "boolean", short: "q" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}

@@ -1,0 +1,146 @@
+import type { EventPosition } from "../parse/types.js";
+import type { ProcessRecord } from "../model/types.js";
+import type { CompiledRule } from "../rules/types.js";
+import { findingId } from "./findingId.js";
+import { lowercaseReader } from "./lowercaseReader.js";
+import { renderMessage } from "./renderMessage.js";
+import type { Finding, FindingSource, SourceRef } from "./types.js";
+
+interface Group {
+  readonly values: readonly string[];
+  count: number;
+  minTime: number;
+  maxTime: number;
+  first: EventPosition;
+  last: EventPosition;
+}
+
+/** Problems a rule raised at run time; the rule is skipped for that record, others go on. */
+export interface RuleFault {
+  readonly ruleId: string;
+  readonly message: string;
+  readonly offset: number;
+}
+
+function iso(ms: number): string | null {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}
+
+function positionOf(p: EventPosition): number {
+  return p.line ?? p.record ?? 0;
+}
+
+/**
+ * `| tstats count min(_time) max(_time) ... by <fields>` over the records of one source: one
+ * group per rule and distinct tuple of by-values (exact, case-sensitive, missing ones filled
+ * with the rule's `fillnull_value`), with the count, time range and the evidence span.
+ */
+export class Aggregator {
+  private readonly groups: Map<string, Group>[];
+  private readonly faults: RuleFault[] = [];
+  private faultCount = 0;
+
+  constructor(private readonly rules: readonly CompiledRule[]) {
+    this.groups = rules.map(() => new Map());
+  }
+
+  add(record: ProcessRecord): void {
+    const read = lowercaseReader(record);
+    for (let r = 0; r < this.rules.length; r++) {
+      const rule = this.rules[r] as CompiledRule;
+      let hit: boolean;
+      try {
+        hit = rule.match(read);
+      } catch (err) {
+        this.fault(rule, err, record);
+        continue;
+      }
+      if (hit) this.update(this.groups[r] as Map<string, Group>, rule, record);
+    }
+  }
+
+  private update(groups: Map<string, Group>, rule: CompiledRule, record: ProcessRecord): void {
+    const values = rule.by.map((f) => record.fields[f] ?? rule.fillnull);
+    const key = values.join("\u0000");
+    const g = groups.get(key);
+    const t = record.time;
+    if (g === undefined) {
+      groups.set(key, { values, count: 1, minTime: t, maxTime: t, first: record.position, last: record.position });
+      return;
+    }
+    g.count++;
+    if (Number.isFinite(t)) {
+      if (!(t >= g.minTime)) g.minTime = t;
+      if (!(t <= g.maxTime)) g.maxTime = t;
+    }
+    if (positionOf(record.position) < positionOf(g.first)) g.first = record.position;
+    if (positionOf(record.position) >= positionOf(g.last)) g.last = record.position;
+  }
+
+  private fault(rule: CompiledRule, err: unknown, record: ProcessRecord): void {
+    this.faultCount++;
+    if (this.faults.length < 20) {
+      this.faults.push({ ruleId: rule.meta.id, message: (err as Error).message, offset: positionOf(record.position) });
+    }
+  }
+
+  /** Rule faults seen so far (the first 20) and their total. */
+  ruleFaults(): { readonly total: number; readonly samples: readonly RuleFault[] } {
+    return { total: this.faultCount, samples: this.faults };
+  }
+
+  /** The findings, ordered by detection name, first time, then by-values. */
+  findings(source: SourceRef): Finding[] {
+    const out: Finding[] = [];
+    this.rules.forEach((rule, r) => {
+      for (const g of (this.groups[r] as Map<string, Group>).values()) {
+        const fields: Record<string, string> = {};
+        rule.by.forEach((f, i) => {
+          fields[f] = g.values[i] as string;
+        });
+        const m = rule.meta;
+        out.push({
+          finding_id: findingId(m.id, g.values, source),
+          detection: {
+            id: m.id,
+            name: m.name,
+            type: m.type,
+            version: m.version,
+            mitre_attack_id: m.mitre_attack_id,
+            analytic_story: m.analytic_story,
+          },
+          risk_score: m.risk_score,
+          impact: m.impact,
+          confidence: m.confidence,
+          message: renderMessage(m.message, fields),
+          count: g.count,
+          firstTime: iso(g.minTime),
+          lastTime: iso(g.maxTime),
+          fields,
+          source: sourceOf(source, g),
+        });
+      }
+    });
+    return out.sort(
+      (a, b) =>
+        a.detection.name.localeCompare(b.detection.name) ||
+        (a.firstTime ?? "").localeCompare(b.firstTime ?? "") ||
+        JSON.stringify(a.fields).localeCompare(JSON.stringify(b.fields)),
+    );
+  }
+}
+
+function sourceOf(source: SourceRef, g: Group): FindingSource {
+  const base: FindingSource = {
+    uri: source.uri,
+    ...(source.versionId === undefined ? {} : { version_id: source.versionId }),
+    ...(source.etag === undefined ? {} : { etag: source.etag }),
+  };
+  if (g.first.line !== undefined) {
+    return { ...base, first_line: g.first.line, last_line: g.last.lastLine ?? g.last.line ?? g.first.line };
+  }
+  if (g.first.record !== undefined) {
+    return { ...base, first_record: g.first.record, last_record: g.last.record ?? g.first.record };
+  }
+  return base;
+}

@@ -1,0 +1,45 @@
+/** Where a finding's evidence is: the object or file, and the span of matching events in it. */
+export interface FindingSource {
+  /** `file:///...`, `s3://bucket/key` or `stdin:`. */
+  readonly uri: string;
+  readonly version_id?: string;
+  readonly etag?: string;
+  /** Text formats: first line of the first and last line of the last matching event. */
+  readonly first_line?: number;
+  readonly last_line?: number;
+  /** EVTX: record numbers of the first and last matching event. */
+  readonly first_record?: number;
+  readonly last_record?: number;
+}
+
+/** The contract between the engine, every sink and every consumer (see README). */
+export interface Finding {
+  /** sha256 hex of detection id, by-values and source (uri and version): stable across re-scans. */
+  readonly finding_id: string;
+  readonly detection: {
+    readonly id: string;
+    readonly name: string;
+    readonly type: string;
+    readonly version: number | null;
+    readonly mitre_attack_id: readonly string[];
+    readonly analytic_story: readonly string[];
+  };
+  readonly risk_score: number | null;
+  readonly impact: number | null;
+  readonly confidence: number | null;
+  readonly message: string;
+  readonly count: number;
+  /** ISO-8601 UTC, millisecond precision; null when no matching event had a valid time. */
+  readonly firstTime: string | null;
+  readonly lastTime: string | null;
+  /** The by-fields of the detection and their values (`null` string for a missing field). */
+  readonly fields: Readonly<Record<string, string>>;
+  readonly source: FindingSource;
+}
+
+/** Identifies the scanned input in findings. */
+export interface SourceRef {
+  readonly uri: string;
+  readonly versionId?: string;
+  readonly etag?: string;
+}

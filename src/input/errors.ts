@@ -1,0 +1,13 @@
+import { SysmonHuntError } from "../errors.js";
+
+/** The bytes of an input could not be read: missing file, forbidden object, corrupt wrapper. */
+export class InputError extends SysmonHuntError {
+  /** The input's URI (`file://...`, `s3://...`, `stdin:`). */
+  readonly uri: string;
+
+  constructor(code: string, uri: string, message: string, options?: { cause?: unknown }) {
+    super(code, `${uri}: ${message}`, options);
+    this.name = "InputError";
+    this.uri = uri;
+  }
+}

@@ -1,0 +1,82 @@
+import { createReadStream } from "node:fs";
+import { open as openFile, readdir, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { InputError } from "./errors.js";
+import type { ByteSource } from "./types.js";
+
+/** 1 MiB reads: fewer syscalls and generator turns than Node's 64 KiB default. */
+const READ_CHUNK = 1024 * 1024;
+
+function describe(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return "no such file or directory";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "EISDIR") return "is a directory";
+  return (err as Error).message;
+}
+
+/** A local file; opening checks readability first so errors name the file. */
+export function fileSource(path: string, size?: number): ByteSource {
+  const abs = resolve(path);
+  const uri = pathToFileURL(abs).href;
+  return {
+    uri,
+    ...(size === undefined ? {} : { size }),
+    async open() {
+      try {
+        const fh = await openFile(abs, "r");
+        return createReadStream("", { fd: fh, highWaterMark: READ_CHUNK, autoClose: true });
+      } catch (err) {
+        throw new InputError("unreadable", uri, describe(err), { cause: err });
+      }
+    },
+  };
+}
+
+/** Standard input as a source (`-` on the command line). */
+export function stdinSource(): ByteSource {
+  return {
+    uri: "stdin:",
+    async open() {
+      return process.stdin;
+    },
+  };
+}
+
+async function* walk(dir: string): AsyncIterable<string> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) yield* walk(p);
+    else if (e.isFile()) yield p;
+  }
+}
+
+/**
+ * Expands command-line paths into sources: files as given, directories recursively (sorted,
+ * so runs are reproducible), `-` as stdin. A path that does not exist throws `InputError`.
+ */
+export async function* expandPaths(paths: readonly string[]): AsyncIterable<ByteSource> {
+  for (const p of paths) {
+    if (p === "-") {
+      yield stdinSource();
+      continue;
+    }
+    let st: Awaited<ReturnType<typeof stat>>;
+    try {
+      st = await stat(p);
+    } catch (err) {
+      throw new InputError("unreadable", pathToFileURL(resolve(p)).href, describe(err), { cause: err });
+    }
+    if (st.isDirectory()) {
+      for await (const f of walk(p)) {
+        const fst = await stat(f);
+        yield fileSource(f, fst.size);
+      }
+    } else {
+      yield fileSource(p, st.size);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+import { createGunzip } from "node:zlib";
+import { InputError } from "./errors.js";
+import { peek } from "./peek.js";
+import type { Wrapper } from "./types.js";
+import { unescapeJsonString } from "./unescapeJsonString.js";
+
+/** Magic bytes of the wrappers this stage removes. */
+export const MAGIC = {
+  gzip: [0x1f, 0x8b],
+  utf8Bom: [0xef, 0xbb, 0xbf],
+  utf16leBom: [0xff, 0xfe],
+} as const;
+
+/** Wrappers can nest (a gzipped JSON-string file); this bounds it so a gzip bomb of gzips stops. */
+const MAX_DEPTH = 4;
+
+function startsWith(head: Buffer, magic: readonly number[]): boolean {
+  return head.length >= magic.length && magic.every((b, i) => head[i] === b);
+}
+
+function firstNonSpace(head: Buffer): number {
+  for (const b of head) if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return b;
+  return -1;
+}
+
+async function* gunzip(stream: AsyncIterable<Buffer>, uri: string): AsyncIterable<Buffer> {
+  const z = createGunzip();
+  const feed = (async () => {
+    try {
+      for await (const chunk of stream) {
+        if (!z.write(chunk)) await new Promise((r) => z.once("drain", r));
+      }
+      z.end();
+    } catch (err) {
+      z.destroy(err as Error);
+    }
+  })();
+  try {
+    for await (const chunk of z) yield chunk as Buffer;
+  } catch (err) {
+    throw new InputError("corrupt-gzip", uri, `gzip stream is corrupt or truncated (${(err as Error).message})`, {
+      cause: err,
+    });
+  } finally {
+    z.destroy();
+    await feed;
+  }
+}
+
+async function* utf16leToUtf8(stream: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+  const decoder = new TextDecoder("utf-16le");
+  for await (const chunk of stream) {
+    const s = decoder.decode(chunk, { stream: true });
+    if (s.length > 0) yield Buffer.from(s, "utf8");
+  }
+  const tail = decoder.decode();
+  if (tail.length > 0) yield Buffer.from(tail, "utf8");
+}
+
+async function* dropBytes(stream: AsyncIterable<Buffer>, n: number): AsyncIterable<Buffer> {
+  let left = n;
+  for await (const chunk of stream) {
+    if (left > 0) {
+      const cut = Math.min(left, chunk.length);
+      left -= cut;
+      if (cut < chunk.length) yield chunk.subarray(cut);
+    } else yield chunk;
+  }
+}
+
+export interface Unwrapped {
+  readonly stream: AsyncIterable<Buffer>;
+  /** The first bytes of the unwrapped content, for format detection. */
+  readonly head: Buffer;
+  readonly wrappers: readonly Wrapper[];
+}
+
+/**
+ * Removes compression and encoding wrappers, chosen by magic bytes (never by file name):
+ * gzip (also concatenated members), a UTF-16LE or UTF-8 byte order mark, and the JSON string
+ * literal some attack_data files hold their XML in. Returns the content and its first bytes.
+ */
+export async function unwrap(input: AsyncIterable<Uint8Array>, uri: string): Promise<Unwrapped> {
+  const wrappers: Wrapper[] = [];
+  let { head, stream } = await peek(input, 64);
+  for (let depth = 0; depth < MAX_DEPTH; depth++) {
+    let next: AsyncIterable<Buffer> | undefined;
+    if (startsWith(head, MAGIC.gzip)) {
+      wrappers.push("gzip");
+      next = gunzip(stream, uri);
+    } else if (startsWith(head, MAGIC.utf16leBom)) {
+      wrappers.push("utf16le");
+      next = utf16leToUtf8(dropBytes(stream, 2));
+    } else if (startsWith(head, MAGIC.utf8Bom)) {
+      wrappers.push("utf8-bom");
+      next = dropBytes(stream, 3);
+    } else if (firstNonSpace(head) === 0x22 /* " */ && head.includes(0x3c /* < */)) {
+      wrappers.push("json-string");
+      next = unescapeJsonString(stream);
+    }
+    if (next === undefined) break;
+    ({ head, stream } = await peek(next, 64));
+  }
+  return { stream, head, wrappers };
+}

@@ -1,0 +1,184 @@
+import { parseEventXml } from "./parseEventXml.js";
+import type { ParseIssue, ParseOptions, WinEvent } from "./types.js";
+
+/** An `<Event>` longer than this is reported and dropped instead of growing memory. */
+export const XML_LIMITS = { maxEventChars: 4 * 1024 * 1024 } as const;
+
+const EVENT_OPEN = "<Event";
+const EVENT_CLOSE = "</Event>";
+
+/** Index of the next `<Event` start tag (not `<EventData`, `<EventID`) at or after `from`. */
+function findEventStart(line: string, from: number): number {
+  let i = line.indexOf(EVENT_OPEN, from);
+  while (i !== -1) {
+    const c = line.charCodeAt(i + EVENT_OPEN.length);
+    if (c === 32 || c === 62 || c === 9 || c === 13 || c === 10 || c === 47 || Number.isNaN(c)) {
+      return i;
+    }
+    i = line.indexOf(EVENT_OPEN, i + EVENT_OPEN.length);
+  }
+  return -1;
+}
+
+/** Text outside events that is expected in these logs and is not worth an issue. */
+function isWrapperText(text: string): boolean {
+  return (
+    text.startsWith("<?xml") ||
+    text.startsWith("<Events") ||
+    text.startsWith("</Events>") ||
+    text.startsWith("<!--")
+  );
+}
+
+/**
+ * Splits decoded text into `<Event>` elements, whatever the layout (one a line, several a line,
+ * pretty-printed across lines, CRLF) and reports everything else once as a `ParseIssue`.
+ * Stateful across `push` calls so that lines can arrive in any chunking.
+ */
+class EventSplitter {
+  private line = 0;
+  private pending: string[] = [];
+  private pendingChars = 0;
+  private pendingStart = 0;
+  private inClassicBlock = false;
+
+  constructor(private readonly onIssue: (issue: ParseIssue) => void) {}
+
+  /** Handles one line (without its line break); returns the events completed on it. */
+  pushLine(raw: string, out: WinEvent[]): void {
+    this.line++;
+    const line = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+    let pos = 0;
+    if (this.pending.length > 0) {
+      const close = line.indexOf(EVENT_CLOSE);
+      const restart = findEventStart(line, 0);
+      if (restart !== -1 && (close === -1 || restart < close)) {
+        this.reportTruncated();
+      } else if (close === -1) {
+        this.pending.push(line);
+        this.pendingChars += line.length + 1;
+        if (this.pendingChars > XML_LIMITS.maxEventChars) {
+          this.issue("event-too-large", `event longer than ${XML_LIMITS.maxEventChars} characters`, this.pendingStart, "error");
+          this.pending = [];
+          this.pendingChars = 0;
+        }
+        return;
+      } else {
+        this.pending.push(line.slice(0, close + EVENT_CLOSE.length));
+        this.emit(this.pending.join("\n"), this.pendingStart, out);
+        this.pending = [];
+        this.pendingChars = 0;
+        pos = close + EVENT_CLOSE.length;
+      }
+    }
+    while (pos < line.length) {
+      const start = findEventStart(line, pos);
+      if (start === -1) {
+        this.outside(line.slice(pos));
+        return;
+      }
+      if (start > pos) this.outside(line.slice(pos, start));
+      this.inClassicBlock = false;
+      const close = line.indexOf(EVENT_CLOSE, start);
+      const restart = findEventStart(line, start + EVENT_OPEN.length);
+      if (close !== -1 && (restart === -1 || restart > close)) {
+        this.emit(line.slice(start, close + EVENT_CLOSE.length), this.line, out);
+        pos = close + EVENT_CLOSE.length;
+      } else if (restart !== -1) {
+        this.issue("truncated-event", "event cut off by the start of another event", this.line, "error");
+        pos = restart;
+      } else {
+        this.pending = [line.slice(start)];
+        this.pendingChars = line.length - start;
+        this.pendingStart = this.line;
+        return;
+      }
+    }
+  }
+
+  /** Called once after the last line. */
+  end(): void {
+    if (this.pending.length > 0) {
+      this.issue("truncated-event", "input ends inside an event", this.pendingStart, "error");
+      this.pending = [];
+    }
+  }
+
+  private reportTruncated(): void {
+    this.issue("truncated-event", "event cut off by the start of another event", this.pendingStart, "error");
+    this.pending = [];
+    this.pendingChars = 0;
+  }
+
+  private outside(text: string): void {
+    const t = text.trim();
+    if (t === "" || isWrapperText(t)) return;
+    if (t.startsWith("LogName=")) {
+      this.inClassicBlock = true;
+      this.issue("classic-text-event", "Splunk classic (non-XML) event text skipped", this.line, "skip");
+      return;
+    }
+    if (this.inClassicBlock) return;
+    this.issue("non-event-text", `text outside any <Event>: ${t.slice(0, 60)}`, this.line, "skip");
+  }
+
+  private emit(xml: string, line: number, out: WinEvent[]): void {
+    const parsed = parseEventXml(xml, { line, lastLine: this.line });
+    if ("error" in parsed) {
+      this.issue("malformed-event", parsed.error, line, "error");
+    } else {
+      out.push(parsed);
+    }
+  }
+
+  private issue(code: string, message: string, offset: number, severity: "skip" | "error"): void {
+    this.onIssue({ code, message, offset, severity });
+  }
+}
+
+/**
+ * Windows-rendered XML events (Splunk attack_data, `wevtutil qe /f:xml`, evtxexport) from a byte
+ * stream. Decodes only whole lines (a line break is ASCII, so never splits a UTF-8 sequence)
+ * and keeps at most one partial line and one partial event in memory.
+ */
+export async function* parseXmlEvents(
+  stream: AsyncIterable<Uint8Array>,
+  options: ParseOptions,
+): AsyncIterable<WinEvent> {
+  const splitter = new EventSplitter(options.onIssue);
+  let carry: Buffer | undefined;
+  const out: WinEvent[] = [];
+  for await (const chunk of stream) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const lastNl = buf.lastIndexOf(10);
+    if (lastNl === -1) {
+      carry = carry === undefined ? Buffer.from(buf) : Buffer.concat([carry, buf]);
+      if (carry.length > XML_LIMITS.maxEventChars * 4) {
+        // A huge run without a line break: hand it to the splitter as one line so the limit applies.
+        splitter.pushLine(carry.toString("utf8"), out);
+        carry = undefined;
+      }
+      continue;
+    }
+    const head = carry === undefined ? buf.subarray(0, lastNl) : Buffer.concat([carry, buf.subarray(0, lastNl)]);
+    carry = lastNl + 1 < buf.length ? Buffer.from(buf.subarray(lastNl + 1)) : undefined;
+    const text = head.toString("utf8");
+    let from = 0;
+    for (;;) {
+      const nl = text.indexOf("\n", from);
+      if (nl === -1) {
+        splitter.pushLine(text.slice(from), out);
+        break;
+      }
+      splitter.pushLine(text.slice(from, nl), out);
+      from = nl + 1;
+    }
+    if (out.length > 0) {
+      yield* out;
+      out.length = 0;
+    }
+  }
+  if (carry !== undefined && carry.length > 0) splitter.pushLine(carry.toString("utf8"), out);
+  splitter.end();
+  yield* out;
+}

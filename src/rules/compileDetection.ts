@@ -1,0 +1,101 @@
+import type { ProcessField } from "../model/processFields.js";
+import { compileExpr, fieldName } from "./compileExpr.js";
+import { RuleError, UnsupportedSearchError } from "./errors.js";
+import type { TstatsSearch } from "./spl/ast.js";
+import { expandMacros, type MacroTable } from "./spl/macros.js";
+import { parseTstats } from "./spl/parseTstats.js";
+import type { CompiledRule, DetectionMeta, RuleLoad } from "./types.js";
+
+const SUPPORTED_DATAMODEL = { name: "Endpoint.Processes", object: "Processes" } as const;
+
+type Yaml = Record<string, unknown>;
+
+function num(v: unknown): number | null {
+  const n = typeof v === "string" ? Number(v) : v;
+  return typeof n === "number" && Number.isFinite(n) ? n : null;
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
+/** Risk and message from `tags` (older schema) or an `rba:` block (newer schema). */
+export function detectionMeta(doc: Yaml): DetectionMeta {
+  const tags = (doc.tags ?? {}) as Yaml;
+  const rba = (doc.rba ?? undefined) as Yaml | undefined;
+  let risk = num(tags.risk_score);
+  let message = typeof tags.message === "string" ? tags.message : "";
+  if (rba !== undefined) {
+    const scores = (Array.isArray(rba.risk_objects) ? rba.risk_objects : [])
+      .map((o) => num((o as Yaml).score))
+      .filter((s): s is number => s !== null);
+    if (risk === null && scores.length > 0) risk = Math.max(...scores);
+    if (typeof rba.message === "string") message = rba.message;
+  }
+  return {
+    id: String(doc.id),
+    name: String(doc.name),
+    type: typeof doc.type === "string" ? doc.type : "",
+    version: num(doc.version),
+    status: typeof doc.status === "string" ? doc.status : null,
+    mitre_attack_id: strings(tags.mitre_attack_id),
+    analytic_story: strings(tags.analytic_story),
+    risk_score: risk,
+    impact: num(tags.impact),
+    confidence: num(tags.confidence),
+    message,
+  };
+}
+
+/** Pipes that only rename or format output, which findings already do their own way. */
+function checkPipe(pipe: string, object: string): void {
+  if (/^search\s+\*$/i.test(pipe)) return;
+  if (new RegExp(`^rename\\s+${object}\\.\\*\\s+as\\s+\\*$`, "i").test(pipe)) return;
+  if (/^convert\s+(timeformat=("[^"]*"|\S+)\s+)?ctime\((firstTime|lastTime)\)$/i.test(pipe)) return;
+  throw new UnsupportedSearchError(`pipe "| ${pipe.split(/\s+/).slice(0, 3).join(" ")}" after tstats`);
+}
+
+function checkAggregations(search: TstatsSearch): void {
+  for (const a of search.aggregations) {
+    const ok =
+      (a.fn === "count" && (a.arg === undefined || a.arg === "*")) ||
+      ((a.fn === "min" || a.fn === "max") && a.arg === "_time");
+    if (!ok) throw new UnsupportedSearchError(`aggregation ${a.fn}${a.arg === undefined ? "" : `(${a.arg})`}`);
+  }
+}
+
+/** Compiles one parsed detection document. Never throws: problems become a `RuleLoad`. */
+export function compileDetection(doc: unknown, file: string, macros: MacroTable): RuleLoad {
+  if (typeof doc !== "object" || doc === null) return { status: "error", file, reason: "not a YAML mapping" };
+  const d = doc as Yaml;
+  const ident = {
+    ...(typeof d.id === "string" ? { id: d.id } : {}),
+    ...(typeof d.name === "string" ? { name: d.name } : {}),
+  };
+  if (typeof d.id !== "string" || typeof d.name !== "string" || typeof d.search !== "string") {
+    return { status: "error", file, ...ident, reason: "missing id, name or search" };
+  }
+  try {
+    const search = parseTstats(expandMacros(d.search, macros));
+    if (search.datamodel.toLowerCase() !== SUPPORTED_DATAMODEL.name.toLowerCase()) {
+      throw new UnsupportedSearchError(`datamodel ${search.datamodel}`);
+    }
+    checkAggregations(search);
+    for (const p of search.pipes) checkPipe(p, SUPPORTED_DATAMODEL.object);
+    const by: ProcessField[] = search.by.map((f) => fieldName(f, SUPPORTED_DATAMODEL.object));
+    const rule: CompiledRule = {
+      meta: detectionMeta(d),
+      file,
+      datamodel: SUPPORTED_DATAMODEL.name,
+      by,
+      fillnull: search.options.fillnull_value ?? "null",
+      match: compileExpr(search.where, SUPPORTED_DATAMODEL.object),
+    };
+    return { status: "ok", file, rule };
+  } catch (err) {
+    if (err instanceof RuleError) {
+      return { status: err.code === "unsupported" ? "unsupported" : "error", file, ...ident, reason: err.message };
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,97 @@
+import { isProcessField, type ProcessField } from "../model/processFields.js";
+import { UnsupportedSearchError } from "./errors.js";
+import type { Expr } from "./spl/ast.js";
+import type { FieldReader } from "./types.js";
+import { compileWildcard, type ValueTest } from "./wildcard.js";
+
+type Predicate = (read: FieldReader) => boolean;
+
+/** `Processes.process_name` -> `process_name`; the object prefix must be the datamodel's. */
+export function fieldName(raw: string, object: string): ProcessField {
+  const dot = raw.indexOf(".");
+  const prefix = dot === -1 ? "" : raw.slice(0, dot);
+  const name = dot === -1 ? raw : raw.slice(dot + 1);
+  if (prefix !== "" && prefix !== object) throw new UnsupportedSearchError(`field ${raw} is not in ${object}`);
+  if (!isProcessField(name)) throw new UnsupportedSearchError(`field ${raw} is not an Endpoint.Processes field`);
+  return name;
+}
+
+function numericCompare(op: string, bound: string): ValueTest {
+  const b = Number(bound);
+  const lower = bound.toLowerCase();
+  const cmp = (v: string): number => {
+    const n = Number(v);
+    if (v !== "" && Number.isFinite(n) && Number.isFinite(b)) return n - b;
+    return v < lower ? -1 : v > lower ? 1 : 0;
+  };
+  switch (op) {
+    case "<":
+      return (v) => cmp(v) < 0;
+    case "<=":
+      return (v) => cmp(v) <= 0;
+    case ">":
+      return (v) => cmp(v) > 0;
+    default:
+      return (v) => cmp(v) >= 0;
+  }
+}
+
+/**
+ * Compiles a `where` expression to a predicate over lower-cased field values, with Splunk's
+ * treatment of missing fields: `f=v`, `f!=v` and `f IN (...)` are false when `f` is absent,
+ * while `NOT f=v` is true.
+ */
+export function compileExpr(expr: Expr | undefined, object: string): Predicate {
+  if (expr === undefined) return () => true;
+  switch (expr.kind) {
+    case "and": {
+      const items = expr.items.map((e) => compileExpr(e, object));
+      return (read) => {
+        for (const p of items) if (!p(read)) return false;
+        return true;
+      };
+    }
+    case "or": {
+      const items = expr.items.map((e) => compileExpr(e, object));
+      return (read) => {
+        for (const p of items) if (p(read)) return true;
+        return false;
+      };
+    }
+    case "not": {
+      const item = compileExpr(expr.item, object);
+      return (read) => !item(read);
+    }
+    case "in": {
+      const field = fieldName(expr.field, object);
+      const tests = expr.values.map(compileWildcard);
+      return (read) => {
+        const v = read(field);
+        if (v === undefined) return false;
+        for (const t of tests) if (t(v)) return true;
+        return false;
+      };
+    }
+    case "compare": {
+      const field = fieldName(expr.field, object);
+      if (expr.op === "=" || expr.op === "!=") {
+        const test = compileWildcard(expr.value);
+        if (expr.op === "=") {
+          return (read) => {
+            const v = read(field);
+            return v !== undefined && test(v);
+          };
+        }
+        return (read) => {
+          const v = read(field);
+          return v !== undefined && !test(v);
+        };
+      }
+      const test = numericCompare(expr.op, expr.value);
+      return (read) => {
+        const v = read(field);
+        return v !== undefined && test(v);
+      };
+    }
+  }
+}

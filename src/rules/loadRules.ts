@@ -1,0 +1,69 @@
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { compileDetection } from "./compileDetection.js";
+import { type Macro, type MacroTable, withBuiltins } from "./spl/macros.js";
+import type { CompiledRule, RuleLoad } from "./types.js";
+
+async function yamlFiles(path: string): Promise<string[]> {
+  const st = await stat(path);
+  if (!st.isDirectory()) return [path];
+  const out: string[] = [];
+  const entries = await readdir(path, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const e of entries) {
+    const p = join(path, e.name);
+    if (e.isDirectory()) {
+      if (e.name !== "macros") out.push(...(await yamlFiles(p)));
+    } else if (/\.ya?ml$/i.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
+/** Reads macro files (`name`, `definition`, optional `arguments`) from folders, later ones win. */
+export async function loadMacros(dirs: readonly string[]): Promise<MacroTable> {
+  const macros: Macro[] = [];
+  for (const dir of dirs) {
+    for (const file of await yamlFiles(dir)) {
+      const doc = parseYaml(await readFile(file, "utf8")) as Record<string, unknown> | null;
+      if (doc && typeof doc.name === "string" && typeof doc.definition === "string") {
+        const args = Array.isArray(doc.arguments) ? doc.arguments.map(String) : [];
+        macros.push({ name: doc.name, args, definition: doc.definition });
+      }
+    }
+  }
+  return withBuiltins(macros);
+}
+
+export interface RuleSet {
+  readonly rules: readonly CompiledRule[];
+  /** Every file's outcome, including the unsupported and broken ones. */
+  readonly loads: readonly RuleLoad[];
+}
+
+/**
+ * Loads detection files from files or folders (recursively; a `macros` folder is skipped) and
+ * compiles each once. A file that fails is reported in `loads`, never thrown.
+ */
+export async function loadRules(paths: readonly string[], macros: MacroTable): Promise<RuleSet> {
+  const loads: RuleLoad[] = [];
+  const seen = new Set<string>();
+  for (const path of paths) {
+    for (const file of await yamlFiles(path)) {
+      let load: RuleLoad;
+      try {
+        load = compileDetection(parseYaml(await readFile(file, "utf8")), file, macros);
+      } catch (err) {
+        load = { status: "error", file, reason: `cannot read rule: ${(err as Error).message}` };
+      }
+      if (load.status === "ok") {
+        if (seen.has(load.rule.meta.id)) {
+          load = { status: "error", file, id: load.rule.meta.id, name: load.rule.meta.name, reason: "duplicate detection id" };
+        } else seen.add(load.rule.meta.id);
+      }
+      loads.push(load);
+    }
+  }
+  const rules = loads.flatMap((l) => (l.status === "ok" ? [l.rule] : []));
+  return { rules, loads };
+}

@@ -1,0 +1,43 @@
+import type { ProcessField } from "../model/processFields.js";
+
+/** Reads a record's field, lower-cased (undefined when the record lacks it). */
+export type FieldReader = (field: ProcessField) => string | undefined;
+
+/** What a finding says about the detection that produced it. */
+export interface DetectionMeta {
+  readonly id: string;
+  readonly name: string;
+  readonly type: string;
+  readonly version: number | null;
+  readonly status: string | null;
+  readonly mitre_attack_id: readonly string[];
+  readonly analytic_story: readonly string[];
+  readonly risk_score: number | null;
+  readonly impact: number | null;
+  readonly confidence: number | null;
+  /** Message template with `$field$` placeholders. */
+  readonly message: string;
+}
+
+/** A rule ready to run: compiled once at load; only `match` runs per record. */
+export interface CompiledRule {
+  readonly meta: DetectionMeta;
+  readonly file: string;
+  readonly datamodel: "Endpoint.Processes";
+  /** Group-by fields, as output names (object prefix dropped). */
+  readonly by: readonly ProcessField[];
+  /** Value given to a missing by-field (`fillnull_value`). */
+  readonly fillnull: string;
+  readonly match: (read: FieldReader) => boolean;
+}
+
+/** Result of loading one rule file. */
+export type RuleLoad =
+  | { readonly status: "ok"; readonly file: string; readonly rule: CompiledRule }
+  | {
+      readonly status: "unsupported" | "error";
+      readonly file: string;
+      readonly id?: string;
+      readonly name?: string;
+      readonly reason: string;
+    };

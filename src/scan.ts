@@ -1,0 +1,111 @@
+import { Aggregator } from "./detect/Aggregator.js";
+import type { Finding, SourceRef } from "./detect/types.js";
+import type { ByteSource } from "./input/types.js";
+import { unwrap } from "./input/unwrap.js";
+import { toProcessRecord } from "./model/toProcessRecord.js";
+import { eventType } from "./parse/eventType.js";
+import { type IssueReport, IssueLog } from "./parse/IssueLog.js";
+import { selectParser } from "./parse/selectParser.js";
+import type { ParseIssue } from "./parse/types.js";
+import type { CompiledRule } from "./rules/types.js";
+
+/** What one scanned input amounted to; the CLI prints it and the Lambda sends it. */
+export interface ScanSummary {
+  readonly uri: string;
+  readonly format: string;
+  readonly wrappers: readonly string[];
+  /** Bytes read from the source (compressed size for gzip). */
+  readonly bytes: number;
+  readonly events: number;
+  readonly eventsByType: Readonly<Record<string, number>>;
+  /** Events normalised to Endpoint.Processes. */
+  readonly processRecords: number;
+  readonly issues: IssueReport;
+  readonly ruleFaults: number;
+  readonly findings: number;
+  readonly durationMs: number;
+  /** `ok`, or `error` when reading stopped early (the findings so far are still reported). */
+  readonly status: "ok" | "error";
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+export interface ScanResult {
+  readonly findings: readonly Finding[];
+  readonly summary: ScanSummary;
+}
+
+export interface ScanOptions {
+  readonly rules: readonly CompiledRule[];
+  /** Called with the number of source bytes read so far, after each chunk. */
+  readonly onBytes?: (bytes: number) => void;
+  /** Called for every parse issue (after it is counted). */
+  readonly onIssue?: (issue: ParseIssue) => void;
+  /** Identity of the source in findings; defaults to `{ uri: source.uri }`. */
+  readonly sourceRef?: SourceRef;
+}
+
+async function* counted(stream: AsyncIterable<Uint8Array>, tally: { bytes: number }, onBytes?: (n: number) => void) {
+  for await (const chunk of stream) {
+    tally.bytes += chunk.byteLength;
+    onBytes?.(tally.bytes);
+    yield chunk;
+  }
+}
+
+/**
+ * Wires the stages for one input: bytes -> unwrap -> parse -> CIM -> detect. A failure to open
+ * the source throws (`InputError`); a failure while reading (corrupt gzip, unknown format) ends
+ * the scan with status `error`, keeping the counts and findings up to that point.
+ */
+export async function scanSource(source: ByteSource, options: ScanOptions): Promise<ScanResult> {
+  const started = performance.now();
+  const raw = await source.open();
+  const tally = { bytes: 0 };
+  const issues = new IssueLog(options.onIssue);
+  const aggregator = new Aggregator(options.rules);
+  const eventsByType: Record<string, number> = {};
+  let events = 0;
+  let processRecords = 0;
+  let format = "unknown";
+  let wrappers: readonly string[] = [];
+  let error: { code: string; message: string } | undefined;
+  try {
+    const content = await unwrap(counted(raw, tally, options.onBytes), source.uri);
+    wrappers = content.wrappers;
+    const parser = selectParser(content.head);
+    format = parser.format;
+    for await (const event of parser.parse(content.stream, { onIssue: issues.onIssue })) {
+      events++;
+      const type = eventType(event);
+      eventsByType[type] = (eventsByType[type] ?? 0) + 1;
+      const record = toProcessRecord(event);
+      if (record !== undefined) {
+        processRecords++;
+        aggregator.add(record);
+      }
+    }
+  } catch (err) {
+    const e = err as { code?: unknown; message?: string };
+    error = { code: typeof e.code === "string" ? e.code : "read-failed", message: e.message ?? String(err) };
+  } finally {
+    // Release the file handle or socket even when reading stopped early.
+    (raw as { destroy?: () => void }).destroy?.();
+  }
+  const findings = aggregator.findings(options.sourceRef ?? { uri: source.uri });
+  const summary: ScanSummary = {
+    uri: source.uri,
+    format,
+    wrappers,
+    bytes: tally.bytes,
+    events,
+    eventsByType,
+    processRecords,
+    issues: issues.report(),
+    ruleFaults: aggregator.ruleFaults().total,
+    findings: findings.length,
+    durationMs: Math.round(performance.now() - started),
+    status: error === undefined ? "ok" : "error",
+    ...(error === undefined ? {} : { error }),
+  };
+  return { findings, summary };
+}
