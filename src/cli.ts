@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { scanCommand } from "./cli/scanCommand.js";
 import { EXIT } from "./cli/paths.js";
+import { scanCommand } from "./cli/scanCommand.js";
 import { UsageError } from "./cli/UsageError.js";
 
 const USAGE = `Usage: sysmon-hunt <command> [options]
@@ -11,7 +11,10 @@ Commands:
 Run 'sysmon-hunt <command> --help' for a command's options.
 `;
 
-type Command = (argv: readonly string[], io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }) => Promise<number>;
+type Command = (
+  argv: readonly string[],
+  io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream },
+) => Promise<number>;
 
 const COMMANDS: Readonly<Record<string, Command>> = { scan: scanCommand };
 

@@ -1,12 +1,13 @@
 import { Aggregator } from "./detect/Aggregator.js";
+import { parseInterest } from "./detect/parseInterest.js";
 import type { Finding, SourceRef } from "./detect/types.js";
 import type { ByteSource } from "./input/types.js";
 import { unwrap } from "./input/unwrap.js";
 import { toProcessRecord } from "./model/toProcessRecord.js";
 import { eventType } from "./parse/eventType.js";
-import { type IssueReport, IssueLog } from "./parse/IssueLog.js";
+import { IssueLog, type IssueReport } from "./parse/IssueLog.js";
 import { selectParser } from "./parse/selectParser.js";
-import type { ParseIssue } from "./parse/types.js";
+import type { ParseInterest, ParseIssue } from "./parse/types.js";
 import type { CompiledRule } from "./rules/types.js";
 
 /** What one scanned input amounted to; the CLI prints it and the Lambda sends it. */
@@ -42,9 +43,15 @@ export interface ScanOptions {
   readonly onIssue?: (issue: ParseIssue) => void;
   /** Identity of the source in findings; defaults to `{ uri: source.uri }`. */
   readonly sourceRef?: SourceRef;
+  /** What parsers must read in full; defaults to `parseInterest(rules)`. Compute it once per rule set. */
+  readonly interest?: ParseInterest;
 }
 
-async function* counted(stream: AsyncIterable<Uint8Array>, tally: { bytes: number }, onBytes?: (n: number) => void) {
+async function* counted(
+  stream: AsyncIterable<Uint8Array>,
+  tally: { bytes: number },
+  onBytes?: (n: number) => void,
+) {
   for await (const chunk of stream) {
     tally.bytes += chunk.byteLength;
     onBytes?.(tally.bytes);
@@ -74,10 +81,14 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
     wrappers = content.wrappers;
     const parser = selectParser(content.head);
     format = parser.format;
-    for await (const event of parser.parse(content.stream, { onIssue: issues.onIssue })) {
+    for await (const event of parser.parse(content.stream, {
+      onIssue: issues.onIssue,
+      interest: options.interest ?? parseInterest(options.rules),
+    })) {
       events++;
       const type = eventType(event);
       eventsByType[type] = (eventsByType[type] ?? 0) + 1;
+      if (event.partial) continue;
       const record = toProcessRecord(event);
       if (record !== undefined) {
         processRecords++;
@@ -86,7 +97,10 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
     }
   } catch (err) {
     const e = err as { code?: unknown; message?: string };
-    error = { code: typeof e.code === "string" ? e.code : "read-failed", message: e.message ?? String(err) };
+    error = {
+      code: typeof e.code === "string" ? e.code : "read-failed",
+      message: e.message ?? String(err),
+    };
   } finally {
     // Release the file handle or socket even when reading stopped early.
     (raw as { destroy?: () => void }).destroy?.();

@@ -33,7 +33,9 @@ export class ProgressBar {
     const pct = total ? Math.min(100, (bytes / total) * 100) : undefined;
     const width = 24;
     const bar =
-      pct === undefined ? "" : `[${"#".repeat(Math.round((pct / 100) * width)).padEnd(width, ".")}] ${pct.toFixed(0).padStart(3)}% `;
+      pct === undefined
+        ? ""
+        : `[${"#".repeat(Math.round((pct / 100) * width)).padEnd(width, ".")}] ${pct.toFixed(0).padStart(3)}% `;
     const text = `${bar}${(bytes / 1024 / 1024).toFixed(1)} MB, ${events.toLocaleString("en-US")} events, ${mbps.toFixed(1)} MB/s`;
     this.out.write(`\r${text.padEnd(78)}`);
   }

@@ -9,8 +9,8 @@ import type { RuleLoad } from "../rules/types.js";
 import { type ScanSummary, scanSource } from "../scan.js";
 import { formatFindings, isOutputFormat, type OutputFormat } from "../sinks/formatFindings.js";
 import { formatSummary } from "../sinks/formatSummary.js";
-import { EXIT, SHIPPED } from "./paths.js";
 import { ProgressBar } from "./ProgressBar.js";
+import { EXIT, SHIPPED } from "./paths.js";
 import { UsageError } from "./UsageError.js";
 
 export const SCAN_USAGE = `Usage: sysmon-hunt scan [options] PATH...
@@ -34,7 +34,10 @@ function describeLoad(l: RuleLoad): string {
 }
 
 /** `sysmon-hunt scan`: returns the exit code. */
-export async function scanCommand(argv: readonly string[], io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Promise<number> {
+export async function scanCommand(
+  argv: readonly string[],
+  io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream },
+): Promise<number> {
   let parsed: ReturnType<typeof parseArgsFor>;
   try {
     parsed = parseArgsFor(argv);
@@ -46,21 +49,29 @@ export async function scanCommand(argv: readonly string[], io: { stdout: NodeJS.
     io.stdout.write(SCAN_USAGE);
     return EXIT.ok;
   }
-  if (positionals.length === 0) throw new UsageError("scan needs at least one PATH (a file, a folder, or - for stdin)");
+  if (positionals.length === 0)
+    throw new UsageError("scan needs at least one PATH (a file, a folder, or - for stdin)");
   const defaultFormat: OutputFormat = io.stdout.isTTY && !values.output ? "table" : "jsonl";
   const format = values.format ?? defaultFormat;
-  if (!isOutputFormat(format)) throw new UsageError(`unknown --format ${format} (table, json, jsonl or csv)`);
+  if (!isOutputFormat(format))
+    throw new UsageError(`unknown --format ${format} (table, json, jsonl or csv)`);
 
   const macros = await loadMacros([SHIPPED.macros, ...(values.macros ?? [])]);
-  const rulePaths = [...(values["no-default-rules"] ? [] : [SHIPPED.rules]), ...(values.rules ?? [])];
-  if (rulePaths.length === 0) throw new UsageError("no rules: --no-default-rules needs at least one --rules PATH");
+  const rulePaths = [
+    ...(values["no-default-rules"] ? [] : [SHIPPED.rules]),
+    ...(values.rules ?? []),
+  ];
+  if (rulePaths.length === 0)
+    throw new UsageError("no rules: --no-default-rules needs at least one --rules PATH");
   let ruleSet: Awaited<ReturnType<typeof loadRules>>;
   try {
     ruleSet = await loadRules(rulePaths, macros);
   } catch (err) {
     throw new UsageError(`cannot read rules: ${(err as Error).message}`, { cause: err });
   }
-  for (const l of ruleSet.loads) if (l.status !== "ok" && !values.quiet) io.stderr.write(`sysmon-hunt: rule ${describeLoad(l)}\n`);
+  for (const l of ruleSet.loads)
+    if (l.status !== "ok" && !values.quiet)
+      io.stderr.write(`sysmon-hunt: rule ${describeLoad(l)}\n`);
 
   const started = performance.now();
   const sources: ByteSource[] = [];
@@ -73,8 +84,13 @@ export async function scanCommand(argv: readonly string[], io: { stdout: NodeJS.
     }
     throw err;
   }
-  const totalBytes = sources.every((s) => s.size !== undefined) ? sources.reduce((n, s) => n + (s.size ?? 0), 0) : undefined;
-  const progress = ProgressBar.enabled(io.stderr) && !values.quiet ? new ProgressBar(io.stderr, totalBytes) : undefined;
+  const totalBytes = sources.every((s) => s.size !== undefined)
+    ? sources.reduce((n, s) => n + (s.size ?? 0), 0)
+    : undefined;
+  const progress =
+    ProgressBar.enabled(io.stderr) && !values.quiet
+      ? new ProgressBar(io.stderr, totalBytes)
+      : undefined;
   const findings: Finding[] = [];
   const summaries: ScanSummary[] = [];
   let unreadable = 0;
@@ -92,7 +108,9 @@ export async function scanCommand(argv: readonly string[], io: { stdout: NodeJS.
       if (result.summary.status === "error") {
         unreadable++;
         progress?.clear();
-        io.stderr.write(`sysmon-hunt: ${source.uri}: ${result.summary.error?.message ?? "read failed"}\n`);
+        io.stderr.write(
+          `sysmon-hunt: ${source.uri}: ${result.summary.error?.message ?? "read failed"}\n`,
+        );
       }
     } catch (err) {
       if (!(err instanceof InputError)) throw err;

@@ -1,5 +1,5 @@
-import type { EventPosition } from "../parse/types.js";
 import type { ProcessRecord } from "../model/types.js";
+import type { EventPosition } from "../parse/types.js";
 import type { CompiledRule } from "../rules/types.js";
 import { findingId } from "./findingId.js";
 import { lowercaseReader } from "./lowercaseReader.js";
@@ -65,7 +65,14 @@ export class Aggregator {
     const g = groups.get(key);
     const t = record.time;
     if (g === undefined) {
-      groups.set(key, { values, count: 1, minTime: t, maxTime: t, first: record.position, last: record.position });
+      groups.set(key, {
+        values,
+        count: 1,
+        minTime: t,
+        maxTime: t,
+        first: record.position,
+        last: record.position,
+      });
       return;
     }
     g.count++;
@@ -80,7 +87,11 @@ export class Aggregator {
   private fault(rule: CompiledRule, err: unknown, record: ProcessRecord): void {
     this.faultCount++;
     if (this.faults.length < 20) {
-      this.faults.push({ ruleId: rule.meta.id, message: (err as Error).message, offset: positionOf(record.position) });
+      this.faults.push({
+        ruleId: rule.meta.id,
+        message: (err as Error).message,
+        offset: positionOf(record.position),
+      });
     }
   }
 
@@ -137,7 +148,11 @@ function sourceOf(source: SourceRef, g: Group): FindingSource {
     ...(source.etag === undefined ? {} : { etag: source.etag }),
   };
   if (g.first.line !== undefined) {
-    return { ...base, first_line: g.first.line, last_line: g.last.lastLine ?? g.last.line ?? g.first.line };
+    return {
+      ...base,
+      first_line: g.first.line,
+      last_line: g.last.lastLine ?? g.last.line ?? g.first.line,
+    };
   }
   if (g.first.record !== undefined) {
     return { ...base, first_record: g.first.record, last_record: g.last.record ?? g.first.record };

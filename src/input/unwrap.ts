@@ -38,9 +38,14 @@ async function* gunzip(stream: AsyncIterable<Buffer>, uri: string): AsyncIterabl
   try {
     for await (const chunk of z) yield chunk as Buffer;
   } catch (err) {
-    throw new InputError("corrupt-gzip", uri, `gzip stream is corrupt or truncated (${(err as Error).message})`, {
-      cause: err,
-    });
+    throw new InputError(
+      "corrupt-gzip",
+      uri,
+      `gzip stream is corrupt or truncated (${(err as Error).message})`,
+      {
+        cause: err,
+      },
+    );
   } finally {
     z.destroy();
     await feed;

@@ -84,8 +84,17 @@ const securityProcessCreate: Mapper = (d, e) => {
   const out: Fields = { vendor_product: "Microsoft Windows", action: "allowed" };
   put(out, "dest", e.computer);
   // The new process runs as the target account when one is given (Windows 10+), else the creator.
-  put(out, "user", account(d.TargetDomainName, d.TargetUserName) ?? account(d.SubjectDomainName, d.SubjectUserName));
-  put(out, "user_id", d.TargetUserSid && d.TargetUserSid !== "S-1-0-0" ? d.TargetUserSid : d.SubjectUserSid);
+  put(
+    out,
+    "user",
+    account(d.TargetDomainName, d.TargetUserName) ??
+      account(d.SubjectDomainName, d.SubjectUserName),
+  );
+  put(
+    out,
+    "user_id",
+    d.TargetUserSid && d.TargetUserSid !== "S-1-0-0" ? d.TargetUserSid : d.SubjectUserSid,
+  );
   put(out, "process", d.CommandLine);
   put(out, "process_id", hexToDecimal(d.NewProcessId));
   put(out, "process_path", d.NewProcessName);
@@ -118,7 +127,9 @@ export const PROCESS_EVENT_IDS: ReadonlySet<number> = new Set([1, 4688]);
 
 /** Parses `System/TimeCreated/@SystemTime` (up to 9 fractional digits) to epoch milliseconds. */
 export function parseSystemTime(text: string): number {
-  const m = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/.exec(text.trim());
+  const m = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/.exec(
+    text.trim(),
+  );
   if (m === null) return Number.NaN;
   const frac = (m[2] ?? "").padEnd(3, "0").slice(0, 3);
   return Date.parse(`${(m[1] as string).replace(" ", "T")}.${frac}${m[3] ?? "Z"}`);
@@ -132,5 +143,9 @@ export function toProcessRecord(event: WinEvent): ProcessRecord | undefined {
   if (!PROCESS_EVENT_IDS.has(event.eventId)) return undefined;
   const mapper = MAPPERS.get(key(event.provider, event.eventId));
   if (mapper === undefined) return undefined;
-  return { fields: mapper(event.data, event), time: parseSystemTime(event.timeCreated), position: event.position };
+  return {
+    fields: mapper(event.data, event),
+    time: parseSystemTime(event.timeCreated),
+    position: event.position,
+  };
 }

@@ -198,7 +198,9 @@ export function parseEventXml(xml: string, position: EventPosition): WinEvent | 
     i = lt;
   }
   attrsStack = [];
-  return { error: stack.length > 0 ? `unclosed <${stack[stack.length - 1]}>` : "no <Event> element" };
+  return {
+    error: stack.length > 0 ? `unclosed <${stack[stack.length - 1]}>` : "no <Event> element",
+  };
 }
 
 function closeElement(

@@ -1,5 +1,7 @@
-import { parseEventXml } from "./parseEventXml.js";
-import type { ParseIssue, ParseOptions, WinEvent } from "./types.js";
+import { latin1ToUtf8 } from "./latin1.js";
+import { parseEventHeader } from "./parseEventHeader.js";
+import { type EventXmlError, parseEventXml } from "./parseEventXml.js";
+import type { EventPosition, ParseInterest, ParseIssue, ParseOptions, WinEvent } from "./types.js";
 
 /** An `<Event>` longer than this is reported and dropped instead of growing memory. */
 export const XML_LIMITS = { maxEventChars: 4 * 1024 * 1024 } as const;
@@ -35,6 +37,27 @@ function isWrapperText(text: string): boolean {
  * pretty-printed across lines, CRLF) and reports everything else once as a `ParseIssue`.
  * Stateful across `push` calls so that lines can arrive in any chunking.
  */
+type ReadEvent = (xml: string, position: EventPosition) => WinEvent | EventXmlError;
+
+/**
+ * Chooses, once, how events are read: in full, or header-only unless the consumer's interest
+ * says they may matter. A numeric character reference could hide a literal from `rawText`, so
+ * such events are always read in full.
+ */
+function eventReader(interest: ParseInterest | undefined): ReadEvent {
+  const full: ReadEvent = (xml, position) => parseEventXml(latin1ToUtf8(xml), position);
+  if (interest === undefined) return full;
+  const { eventIds, rawText } = interest;
+  return (xml, position) => {
+    const header = parseEventHeader(xml, position);
+    if (header === undefined) return full(xml, position);
+    if (!eventIds.has(header.eventId)) return header;
+    // Literals are ASCII, so testing the latin1 text finds exactly the UTF-8 occurrences.
+    if (rawText !== undefined && !rawText.test(xml) && xml.indexOf("&#") === -1) return header;
+    return full(xml, position);
+  };
+}
+
 class EventSplitter {
   private line = 0;
   private pending: string[] = [];
@@ -42,7 +65,14 @@ class EventSplitter {
   private pendingStart = 0;
   private inClassicBlock = false;
 
-  constructor(private readonly onIssue: (issue: ParseIssue) => void) {}
+  private readonly read: ReadEvent;
+
+  constructor(
+    private readonly onIssue: (issue: ParseIssue) => void,
+    interest: ParseInterest | undefined,
+  ) {
+    this.read = eventReader(interest);
+  }
 
   /** Handles one line (without its line break); returns the events completed on it. */
   pushLine(raw: string, out: WinEvent[]): void {
@@ -58,7 +88,12 @@ class EventSplitter {
         this.pending.push(line);
         this.pendingChars += line.length + 1;
         if (this.pendingChars > XML_LIMITS.maxEventChars) {
-          this.issue("event-too-large", `event longer than ${XML_LIMITS.maxEventChars} characters`, this.pendingStart, "error");
+          this.issue(
+            "event-too-large",
+            `event longer than ${XML_LIMITS.maxEventChars} characters`,
+            this.pendingStart,
+            "error",
+          );
           this.pending = [];
           this.pendingChars = 0;
         }
@@ -79,13 +114,20 @@ class EventSplitter {
       }
       if (start > pos) this.outside(line.slice(pos, start));
       this.inClassicBlock = false;
-      const close = line.indexOf(EVENT_CLOSE, start);
       const restart = findEventStart(line, start + EVENT_OPEN.length);
-      if (close !== -1 && (restart === -1 || restart > close)) {
+      // One event a line is the common case: its close is found from the end, not scanned for.
+      const close =
+        restart === -1 ? line.lastIndexOf(EVENT_CLOSE) : line.indexOf(EVENT_CLOSE, start);
+      if (close > start && (restart === -1 || restart > close)) {
         this.emit(line.slice(start, close + EVENT_CLOSE.length), this.line, out);
         pos = close + EVENT_CLOSE.length;
       } else if (restart !== -1) {
-        this.issue("truncated-event", "event cut off by the start of another event", this.line, "error");
+        this.issue(
+          "truncated-event",
+          "event cut off by the start of another event",
+          this.line,
+          "error",
+        );
         pos = restart;
       } else {
         this.pending = [line.slice(start)];
@@ -105,7 +147,12 @@ class EventSplitter {
   }
 
   private reportTruncated(): void {
-    this.issue("truncated-event", "event cut off by the start of another event", this.pendingStart, "error");
+    this.issue(
+      "truncated-event",
+      "event cut off by the start of another event",
+      this.pendingStart,
+      "error",
+    );
     this.pending = [];
     this.pendingChars = 0;
   }
@@ -115,15 +162,25 @@ class EventSplitter {
     if (t === "" || isWrapperText(t)) return;
     if (t.startsWith("LogName=")) {
       this.inClassicBlock = true;
-      this.issue("classic-text-event", "Splunk classic (non-XML) event text skipped", this.line, "skip");
+      this.issue(
+        "classic-text-event",
+        "Splunk classic (non-XML) event text skipped",
+        this.line,
+        "skip",
+      );
       return;
     }
     if (this.inClassicBlock) return;
-    this.issue("non-event-text", `text outside any <Event>: ${t.slice(0, 60)}`, this.line, "skip");
+    this.issue(
+      "non-event-text",
+      `text outside any <Event>: ${latin1ToUtf8(t.slice(0, 60))}`,
+      this.line,
+      "skip",
+    );
   }
 
   private emit(xml: string, line: number, out: WinEvent[]): void {
-    const parsed = parseEventXml(xml, { line, lastLine: this.line });
+    const parsed = this.read(xml, { line, lastLine: this.line });
     if ("error" in parsed) {
       this.issue("malformed-event", parsed.error, line, "error");
     } else {
@@ -138,31 +195,37 @@ class EventSplitter {
 
 /**
  * Windows-rendered XML events (Splunk attack_data, `wevtutil qe /f:xml`, evtxexport) from a byte
- * stream. Decodes only whole lines (a line break is ASCII, so never splits a UTF-8 sequence)
- * and keeps at most one partial line and one partial event in memory.
+ * stream. Splits whole lines as latin1 (a line break is ASCII, so never splits a UTF-8
+ * sequence), decodes UTF-8 only for events it reads, and keeps at most one partial line and
+ * one partial event in memory.
  */
 export async function* parseXmlEvents(
   stream: AsyncIterable<Uint8Array>,
   options: ParseOptions,
 ): AsyncIterable<WinEvent> {
-  const splitter = new EventSplitter(options.onIssue);
+  const splitter = new EventSplitter(options.onIssue, options.interest);
   let carry: Buffer | undefined;
   const out: WinEvent[] = [];
   for await (const chunk of stream) {
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const buf = Buffer.isBuffer(chunk)
+      ? chunk
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const lastNl = buf.lastIndexOf(10);
     if (lastNl === -1) {
       carry = carry === undefined ? Buffer.from(buf) : Buffer.concat([carry, buf]);
       if (carry.length > XML_LIMITS.maxEventChars * 4) {
         // A huge run without a line break: hand it to the splitter as one line so the limit applies.
-        splitter.pushLine(carry.toString("utf8"), out);
+        splitter.pushLine(carry.toString("latin1"), out);
         carry = undefined;
       }
       continue;
     }
-    const head = carry === undefined ? buf.subarray(0, lastNl) : Buffer.concat([carry, buf.subarray(0, lastNl)]);
+    const head =
+      carry === undefined
+        ? buf.subarray(0, lastNl)
+        : Buffer.concat([carry, buf.subarray(0, lastNl)]);
     carry = lastNl + 1 < buf.length ? Buffer.from(buf.subarray(lastNl + 1)) : undefined;
-    const text = head.toString("utf8");
+    const text = head.toString("latin1");
     let from = 0;
     for (;;) {
       const nl = text.indexOf("\n", from);
@@ -178,7 +241,7 @@ export async function* parseXmlEvents(
       out.length = 0;
     }
   }
-  if (carry !== undefined && carry.length > 0) splitter.pushLine(carry.toString("utf8"), out);
+  if (carry !== undefined && carry.length > 0) splitter.pushLine(carry.toString("latin1"), out);
   splitter.end();
   yield* out;
 }

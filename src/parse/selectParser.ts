@@ -10,7 +10,8 @@ const EVTX_MAGIC = Buffer.from("ElfFile\0", "latin1");
 async function* noEvents(): AsyncIterable<never> {}
 
 /** True when the bytes look like text: no NUL and few control characters. */
-function looksLikeText(head: Buffer): boolean {
+function looksLikeText(bytes: Buffer): boolean {
+  const head = bytes.subarray(0, 512);
   let control = 0;
   for (const b of head) {
     if (b === 0) return false;

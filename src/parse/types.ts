@@ -33,6 +33,11 @@ export interface WinEvent {
   /** `EventData/Data` by `Name` (unnamed ones as `param1`, `param2`, ...) or `UserData` leaves. */
   readonly data: Readonly<Record<string, string>>;
   readonly position: EventPosition;
+  /**
+   * Set when the parser read only the `System` header because the caller's `ParseInterest`
+   * ruled the event out; `data` is then empty. Such events still count in summaries.
+   */
+  readonly partial?: true;
 }
 
 /** A record a parser could not turn into an event, or text it skipped on purpose. */
@@ -46,9 +51,24 @@ export interface ParseIssue {
   readonly severity: "skip" | "error";
 }
 
+/**
+ * What the consumer needs in full, compiled once from the loaded rules. A parser MAY yield
+ * any other event header-only (`partial: true`); it may also ignore this and read everything.
+ */
+export interface ParseInterest {
+  /** Event ids that can matter; events with other ids are only counted. */
+  readonly eventIds: ReadonlySet<number>;
+  /**
+   * When set, an event of a wanted id can only matter if its decoded text matches this
+   * (case-insensitive literals that every matching event must contain in some field value).
+   */
+  readonly rawText?: RegExp;
+}
+
 export interface ParseOptions {
-  /** Receives every issue; the one skip policy lives with the caller (see `ParseReport`). */
+  /** Receives every issue; the one skip policy is `IssueLog`. */
   readonly onIssue: (issue: ParseIssue) => void;
+  readonly interest?: ParseInterest;
 }
 
 /** The shape every input format implements. */

@@ -8,7 +8,12 @@ function replaceEntity(match: string, body: string): string {
       body.charCodeAt(1) === 120 /* x */
         ? Number.parseInt(body.slice(2), 16)
         : Number.parseInt(body.slice(1), 10);
-    if (!Number.isFinite(code) || code < 1 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
+    if (
+      !Number.isFinite(code) ||
+      code < 1 ||
+      code > 0x10ffff ||
+      (code >= 0xd800 && code <= 0xdfff)
+    ) {
       return match;
     }
     return String.fromCodePoint(code);

@@ -1,6 +1,7 @@
 import type { ProcessField } from "../model/processFields.js";
 import { compileExpr, fieldName } from "./compileExpr.js";
 import { RuleError, UnsupportedSearchError } from "./errors.js";
+import { requiredLiterals } from "./requiredLiterals.js";
 import type { TstatsSearch } from "./spl/ast.js";
 import { expandMacros, type MacroTable } from "./spl/macros.js";
 import { parseTstats } from "./spl/parseTstats.js";
@@ -52,7 +53,9 @@ function checkPipe(pipe: string, object: string): void {
   if (/^search\s+\*$/i.test(pipe)) return;
   if (new RegExp(`^rename\\s+${object}\\.\\*\\s+as\\s+\\*$`, "i").test(pipe)) return;
   if (/^convert\s+(timeformat=("[^"]*"|\S+)\s+)?ctime\((firstTime|lastTime)\)$/i.test(pipe)) return;
-  throw new UnsupportedSearchError(`pipe "| ${pipe.split(/\s+/).slice(0, 3).join(" ")}" after tstats`);
+  throw new UnsupportedSearchError(
+    `pipe "| ${pipe.split(/\s+/).slice(0, 3).join(" ")}" after tstats`,
+  );
 }
 
 function checkAggregations(search: TstatsSearch): void {
@@ -60,13 +63,17 @@ function checkAggregations(search: TstatsSearch): void {
     const ok =
       (a.fn === "count" && (a.arg === undefined || a.arg === "*")) ||
       ((a.fn === "min" || a.fn === "max") && a.arg === "_time");
-    if (!ok) throw new UnsupportedSearchError(`aggregation ${a.fn}${a.arg === undefined ? "" : `(${a.arg})`}`);
+    if (!ok)
+      throw new UnsupportedSearchError(
+        `aggregation ${a.fn}${a.arg === undefined ? "" : `(${a.arg})`}`,
+      );
   }
 }
 
 /** Compiles one parsed detection document. Never throws: problems become a `RuleLoad`. */
 export function compileDetection(doc: unknown, file: string, macros: MacroTable): RuleLoad {
-  if (typeof doc !== "object" || doc === null) return { status: "error", file, reason: "not a YAML mapping" };
+  if (typeof doc !== "object" || doc === null)
+    return { status: "error", file, reason: "not a YAML mapping" };
   const d = doc as Yaml;
   const ident = {
     ...(typeof d.id === "string" ? { id: d.id } : {}),
@@ -90,11 +97,17 @@ export function compileDetection(doc: unknown, file: string, macros: MacroTable)
       by,
       fillnull: search.options.fillnull_value ?? "null",
       match: compileExpr(search.where, SUPPORTED_DATAMODEL.object),
+      literals: requiredLiterals(search.where, SUPPORTED_DATAMODEL.object),
     };
     return { status: "ok", file, rule };
   } catch (err) {
     if (err instanceof RuleError) {
-      return { status: err.code === "unsupported" ? "unsupported" : "error", file, ...ident, reason: err.message };
+      return {
+        status: err.code === "unsupported" ? "unsupported" : "error",
+        file,
+        ...ident,
+        reason: err.message,
+      };
     }
     throw err;
   }

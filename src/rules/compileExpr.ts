@@ -11,8 +11,10 @@ export function fieldName(raw: string, object: string): ProcessField {
   const dot = raw.indexOf(".");
   const prefix = dot === -1 ? "" : raw.slice(0, dot);
   const name = dot === -1 ? raw : raw.slice(dot + 1);
-  if (prefix !== "" && prefix !== object) throw new UnsupportedSearchError(`field ${raw} is not in ${object}`);
-  if (!isProcessField(name)) throw new UnsupportedSearchError(`field ${raw} is not an Endpoint.Processes field`);
+  if (prefix !== "" && prefix !== object)
+    throw new UnsupportedSearchError(`field ${raw} is not in ${object}`);
+  if (!isProcessField(name))
+    throw new UnsupportedSearchError(`field ${raw} is not an Endpoint.Processes field`);
   return name;
 }
 

@@ -58,7 +58,13 @@ export async function loadRules(paths: readonly string[], macros: MacroTable): P
       }
       if (load.status === "ok") {
         if (seen.has(load.rule.meta.id)) {
-          load = { status: "error", file, id: load.rule.meta.id, name: load.rule.meta.name, reason: "duplicate detection id" };
+          load = {
+            status: "error",
+            file,
+            id: load.rule.meta.id,
+            name: load.rule.meta.name,
+            reason: "duplicate detection id",
+          };
         } else seen.add(load.rule.meta.id);
       }
       loads.push(load);

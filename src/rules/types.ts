@@ -29,6 +29,11 @@ export interface CompiledRule {
   /** Value given to a missing by-field (`fillnull_value`). */
   readonly fillnull: string;
   readonly match: (read: FieldReader) => boolean;
+  /**
+   * Lower-cased literals one of which every matching record holds in a verbatim field, or null
+   * when the rule gives no such guarantee (see `requiredLiterals`).
+   */
+  readonly literals: readonly string[] | null;
 }
 
 /** Result of loading one rule file. */

@@ -16,7 +16,8 @@ function csvCell(value: unknown): string {
 
 function byFieldColumns(findings: readonly Finding[]): string[] {
   const cols: string[] = [];
-  for (const f of findings) for (const k of Object.keys(f.fields)) if (!cols.includes(k)) cols.push(k);
+  for (const f of findings)
+    for (const k of Object.keys(f.fields)) if (!cols.includes(k)) cols.push(k);
   return cols;
 }
 
@@ -73,20 +74,30 @@ export function toTable(findings: readonly Finding[], width = 160): string {
     { head: "DEST", w: 20, get: (f: Finding) => f.fields.dest ?? "" },
     { head: "USER", w: 22, get: (f: Finding) => f.fields.user ?? "" },
     { head: "COUNT", w: 5, get: (f: Finding) => String(f.count) },
-    { head: "FIRST SEEN (UTC)", w: 19, get: (f: Finding) => (f.firstTime ?? "").slice(0, 19).replace("T", " ") },
+    {
+      head: "FIRST SEEN (UTC)",
+      w: 19,
+      get: (f: Finding) => (f.firstTime ?? "").slice(0, 19).replace("T", " "),
+    },
   ];
   const fixed = cols.reduce((n, c) => n + c.w + 2, 0);
   const processWidth = Math.max(20, width - fixed);
   const line = (cells: string[]) => cells.join("  ").trimEnd();
   const out = [line([...cols.map((c) => clip(c.head, c.w)), "PROCESS"])];
   for (const f of findings) {
-    out.push(line([...cols.map((c) => clip(c.get(f), c.w)), clip(f.fields.process ?? "", processWidth)]));
+    out.push(
+      line([...cols.map((c) => clip(c.get(f), c.w)), clip(f.fields.process ?? "", processWidth)]),
+    );
   }
   return `${out.join("\n")}\n`;
 }
 
 /** Renders findings in one of the CLI's output formats. */
-export function formatFindings(findings: readonly Finding[], format: OutputFormat, width?: number): string {
+export function formatFindings(
+  findings: readonly Finding[],
+  format: OutputFormat,
+  width?: number,
+): string {
   switch (format) {
     case "json":
       return `${JSON.stringify(findings, null, 2)}\n`;

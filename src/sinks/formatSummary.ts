@@ -3,7 +3,9 @@ import type { ScanSummary } from "../scan.js";
 const n = (x: number) => x.toLocaleString("en-US");
 
 function mb(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
+  return bytes >= 1024 * 1024
+    ? `${(bytes / 1024 / 1024).toFixed(1)} MB`
+    : `${(bytes / 1024).toFixed(1)} KB`;
 }
 
 function counts(table: Readonly<Record<string, number>>): string {

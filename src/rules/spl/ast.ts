@@ -6,7 +6,12 @@ export type Expr =
   | { readonly kind: "and"; readonly items: readonly Expr[] }
   | { readonly kind: "or"; readonly items: readonly Expr[] }
   | { readonly kind: "not"; readonly item: Expr }
-  | { readonly kind: "compare"; readonly field: string; readonly op: CompareOp; readonly value: string }
+  | {
+      readonly kind: "compare";
+      readonly field: string;
+      readonly op: CompareOp;
+      readonly value: string;
+    }
   | { readonly kind: "in"; readonly field: string; readonly values: readonly string[] };
 
 /** One `tstats` aggregation: `count`, `min(_time) as firstTime`, ... */

@@ -57,7 +57,8 @@ export function withBuiltins(macros: Iterable<Macro>): Map<string, Macro> {
  */
 export function expandMacros(search: string, table: MacroTable, depth = 0): string {
   if (search.indexOf("`") === -1) return search;
-  if (depth > MAX_DEPTH) throw new UnsupportedSearchError("macro expansion nested too deep (recursive macro?)");
+  if (depth > MAX_DEPTH)
+    throw new UnsupportedSearchError("macro expansion nested too deep (recursive macro?)");
   return search.replace(/`([^`]*)`/g, (_m, call: string) => {
     const open = call.indexOf("(");
     const name = (open === -1 ? call : call.slice(0, open)).trim();

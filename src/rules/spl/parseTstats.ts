@@ -62,10 +62,15 @@ function parseHead(head: string): { options: Record<string, string>; aggregation
       continue;
     }
     const agg = AGG.exec(rest);
-    if (agg === null || agg[0].length === 0) throw new SplSyntaxError(`cannot read tstats arguments near "${rest.slice(0, 40)}"`);
+    if (agg === null || agg[0].length === 0)
+      throw new SplSyntaxError(`cannot read tstats arguments near "${rest.slice(0, 40)}"`);
     const fn = (agg[1] as string).toLowerCase();
     const arg = agg[2]?.trim();
-    aggregations.push({ fn, ...(arg === undefined ? {} : { arg }), as: agg[3] ?? (arg === undefined ? fn : `${fn}(${arg})`) });
+    aggregations.push({
+      fn,
+      ...(arg === undefined ? {} : { arg }),
+      as: agg[3] ?? (arg === undefined ? fn : `${fn}(${arg})`),
+    });
     rest = rest.slice(agg[0].length).replace(/^,\s*/, "");
   }
   return { options, aggregations };
@@ -80,7 +85,9 @@ export function parseTstats(search: string): TstatsSearch {
   const segments = splitOutsideQuotes(search.trim().replace(/^\|/, ""), "|").map((s) => s.trim());
   const first = segments[0] ?? "";
   if (!/^tstats\s/i.test(first)) {
-    throw new UnsupportedSearchError(`search does not start with tstats (starts "${first.split(/\s/)[0] ?? ""}")`);
+    throw new UnsupportedSearchError(
+      `search does not start with tstats (starts "${first.split(/\s/)[0] ?? ""}")`,
+    );
   }
   if (first.includes("[")) throw new UnsupportedSearchError("subsearch in tstats");
   const body = first.slice("tstats".length);
@@ -100,7 +107,8 @@ export function parseTstats(search: string): TstatsSearch {
   }
   rest = rest.trim();
   if (/^where\s/i.test(rest)) whereText = rest.slice(5);
-  else if (rest.length > 0) throw new SplSyntaxError(`unexpected text after datamodel: "${rest.slice(0, 40)}"`);
+  else if (rest.length > 0)
+    throw new SplSyntaxError(`unexpected text after datamodel: "${rest.slice(0, 40)}"`);
   const by = byText.split(/[\s,]+/).filter((f) => f.length > 0);
   const span = by.find((f) => /^span=/i.test(f));
   if (span !== undefined) throw new UnsupportedSearchError(`by clause with ${span} (time buckets)`);

@@ -10,7 +10,16 @@ const OPS: readonly CompareOp[] = ["!=", "<=", ">=", "=", "<", ">"];
 
 /** Characters that end a bare word. */
 function isBreak(c: string): boolean {
-  return c === " " || c === "\t" || c === "\n" || c === "\r" || c === "(" || c === ")" || c === "," || c === '"';
+  return (
+    c === " " ||
+    c === "\t" ||
+    c === "\n" ||
+    c === "\r" ||
+    c === "(" ||
+    c === ")" ||
+    c === "," ||
+    c === '"'
+  );
 }
 
 /**
@@ -64,7 +73,12 @@ function tokenize(text: string): Token[] {
     if (afterOp) {
       while (j < text.length && !isBreak(text[j] as string)) j++;
     } else {
-      while (j < text.length && !isBreak(text[j] as string) && !OPS.some((o) => text.startsWith(o, j))) j++;
+      while (
+        j < text.length &&
+        !isBreak(text[j] as string) &&
+        !OPS.some((o) => text.startsWith(o, j))
+      )
+        j++;
     }
     tokens.push({ t: "word", text: text.slice(i, j), quoted: false });
     i = j;
@@ -124,7 +138,8 @@ export function parseWhere(text: string): Expr | undefined {
       if (tokens[pos++]?.t !== ")") throw new SplSyntaxError("missing ) in where clause");
       return inner;
     }
-    if (tok.t !== "word") throw new SplSyntaxError(`unexpected '${tok.t === "op" ? tok.op : tok.t}' in where clause`);
+    if (tok.t !== "word")
+      throw new SplSyntaxError(`unexpected '${tok.t === "op" ? tok.op : tok.t}' in where clause`);
     const next = tokens[pos];
     if (next?.t === "op") {
       pos++;
@@ -148,7 +163,9 @@ export function parseWhere(text: string): Expr | undefined {
       }
       return { kind: "in", field: tok.text, values };
     }
-    throw new UnsupportedSearchError(`bare search term "${tok.text}" in where clause (only field comparisons run)`);
+    throw new UnsupportedSearchError(
+      `bare search term "${tok.text}" in where clause (only field comparisons run)`,
+    );
   }
 
   if (tokens.length === 0) return undefined;

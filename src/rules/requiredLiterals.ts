@@ -1,0 +1,63 @@
+import { VERBATIM_FIELDS } from "../model/processFields.js";
+import { fieldName } from "./compileExpr.js";
+import type { Expr } from "./spl/ast.js";
+
+/** Literals shorter than this are too common to be worth a pre-filter. */
+const MIN_LITERAL = 4 as const;
+
+/**
+ * The longest run of a pattern's literal text that survives XML escaping unchanged (no `&<>"'`),
+ * is plain ASCII (so lower-casing is the same everywhere) and has no wildcard.
+ */
+function bestLiteral(pattern: string): string | undefined {
+  let best = "";
+  for (const run of pattern.toLowerCase().split(/[*&<>"'\u0080-\uffff]+/))
+    if (run.length > best.length) best = run;
+  return best.length >= MIN_LITERAL ? best : undefined;
+}
+
+/** Prefers fewer alternatives, then a longer shortest literal (more selective). */
+function better(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return a.length < b.length;
+  return Math.min(...a.map((s) => s.length)) > Math.min(...b.map((s) => s.length));
+}
+
+/**
+ * Lower-cased literals such that any record matching `expr` has at least one of them inside a
+ * verbatim field value, or `null` when no such guarantee can be given (negations, converted
+ * fields, short or wildcard-only values). Used only to skip parsing events no rule can match.
+ */
+export function requiredLiterals(expr: Expr | undefined, object: string): string[] | null {
+  if (expr === undefined) return null;
+  switch (expr.kind) {
+    case "compare": {
+      if (expr.op !== "=" || !VERBATIM_FIELDS.has(fieldName(expr.field, object))) return null;
+      const lit = bestLiteral(expr.value);
+      return lit === undefined ? null : [lit];
+    }
+    case "in": {
+      if (!VERBATIM_FIELDS.has(fieldName(expr.field, object))) return null;
+      const lits = expr.values.map(bestLiteral);
+      return lits.every((l) => l !== undefined) ? [...new Set(lits as string[])] : null;
+    }
+    case "and": {
+      let best: string[] | null = null;
+      for (const item of expr.items) {
+        const lits = requiredLiterals(item, object);
+        if (lits !== null && (best === null || better(lits, best))) best = lits;
+      }
+      return best;
+    }
+    case "or": {
+      const all: string[] = [];
+      for (const item of expr.items) {
+        const lits = requiredLiterals(item, object);
+        if (lits === null) return null;
+        all.push(...lits);
+      }
+      return [...new Set(all)];
+    }
+    case "not":
+      return null;
+  }
+}
