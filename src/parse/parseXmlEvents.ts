@@ -64,6 +64,8 @@ class EventSplitter {
   private pendingChars = 0;
   private pendingStart = 0;
   private inClassicBlock = false;
+  /** After an oversized event is dropped, the rest of it is skipped up to its end tag. */
+  private discarding = false;
 
   private readonly read: ReadEvent;
 
@@ -79,6 +81,17 @@ class EventSplitter {
     this.line++;
     const line = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
     let pos = 0;
+    if (this.discarding) {
+      const close = line.indexOf(EVENT_CLOSE);
+      const restart = findEventStart(line, 0);
+      if (restart !== -1 && (close === -1 || restart < close)) {
+        this.discarding = false;
+        pos = restart;
+      } else if (close !== -1) {
+        this.discarding = false;
+        pos = close + EVENT_CLOSE.length;
+      } else return;
+    }
     if (this.pending.length > 0) {
       const close = line.indexOf(EVENT_CLOSE);
       const restart = findEventStart(line, 0);
@@ -96,6 +109,7 @@ class EventSplitter {
           );
           this.pending = [];
           this.pendingChars = 0;
+          this.discarding = true;
         }
         return;
       } else {

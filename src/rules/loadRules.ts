@@ -20,15 +20,30 @@ async function yamlFiles(path: string): Promise<string[]> {
   return out;
 }
 
-/** Reads macro files (`name`, `definition`, optional `arguments`) from folders, later ones win. */
-export async function loadMacros(dirs: readonly string[]): Promise<MacroTable> {
+/**
+ * Reads macro files (`name`, `definition`, optional `arguments`) from folders, later ones win.
+ * A file that cannot be read is passed to `onProblem` and skipped: a rule needing that macro
+ * then reports it as unknown.
+ */
+export async function loadMacros(
+  dirs: readonly string[],
+  onProblem?: (file: string, reason: string) => void,
+): Promise<MacroTable> {
   const macros: Macro[] = [];
   for (const dir of dirs) {
     for (const file of await yamlFiles(dir)) {
-      const doc = parseYaml(await readFile(file, "utf8")) as Record<string, unknown> | null;
+      let doc: Record<string, unknown> | null;
+      try {
+        doc = parseYaml(await readFile(file, "utf8")) as Record<string, unknown> | null;
+      } catch (err) {
+        onProblem?.(file, (err as Error).message.split("\n")[0] ?? "unreadable");
+        continue;
+      }
       if (doc && typeof doc.name === "string" && typeof doc.definition === "string") {
         const args = Array.isArray(doc.arguments) ? doc.arguments.map(String) : [];
         macros.push({ name: doc.name, args, definition: doc.definition });
+      } else {
+        onProblem?.(file, "not a macro (needs name and definition)");
       }
     }
   }

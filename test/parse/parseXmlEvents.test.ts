@@ -1,0 +1,136 @@
+import { describe, expect, it } from "vitest";
+import { parseXmlEvents } from "../../src/parse/parseXmlEvents.js";
+import { chunksAt, chunksOf, fixture, parseAll } from "../helpers/streams.js";
+
+const NS = "http://schemas.microsoft.com/win/2004/08/events/event";
+
+function event(id: number, record: number, cmd = "cmd.exe", quote = "'"): string {
+  const q = quote;
+  return `<Event xmlns=${q}${NS}${q}><System><Provider Name=${q}Microsoft-Windows-Sysmon${q}/><EventID>${id}</EventID><TimeCreated SystemTime=${q}2024-01-01T00:00:0${record % 10}.000Z${q}/><EventRecordID>${record}</EventRecordID><Channel>Microsoft-Windows-Sysmon/Operational</Channel><Computer>héllo-wks</Computer></System><EventData><Data Name=${q}CommandLine${q}>${cmd}</Data></EventData></Event>`;
+}
+
+async function parseText(text: string) {
+  return parseAll(parseXmlEvents, chunksOf(Buffer.from(text, "utf8"), 1 << 16));
+}
+
+describe("parseXmlEvents layouts", () => {
+  it("one event a line, either quote, no final newline, UTF-8 text", async () => {
+    const { events, issues } = await parseText(`${event(1, 1)}\n${event(3, 2, "x", '"')}`);
+    expect(events.map((e) => [e.eventId, e.eventRecordId, e.position.line])).toEqual([
+      [1, 1, 1],
+      [3, 2, 2],
+    ]);
+    expect(events[0]?.computer).toBe("héllo-wks");
+    expect(issues).toEqual([]);
+  });
+
+  it("CRLF line ends give the same events", async () => {
+    const lf = await parseText(`${event(1, 1, "a -b")}\n${event(1, 2)}\n`);
+    const crlf = await parseText(`${event(1, 1, "a -b")}\r\n${event(1, 2)}\r\n`);
+    expect(crlf.events).toEqual(lf.events);
+  });
+
+  it("several events on one line, and wrapper text around them", async () => {
+    const { events, issues } = await parseText(
+      `<?xml version="1.0" encoding="utf-8"?>\n<Events>${event(1, 1)}${event(1, 2)}</Events>\n`,
+    );
+    expect(events.map((e) => e.eventRecordId)).toEqual([1, 2]);
+    expect(issues).toEqual([]);
+  });
+
+  it("pretty-printed events spanning lines, with first and last line", async () => {
+    const pretty = event(1, 7, "line one\nline two").replace(/></g, ">\n  <");
+    const { events } = await parseText(`header\n${pretty}\n${event(1, 8)}\n`);
+    expect(events[0]?.position).toEqual({ line: 2, lastLine: pretty.split("\n").length + 1 });
+    expect(events[0]?.data.CommandLine).toBe("line one\nline two");
+    expect(events[1]?.position.line).toBe(pretty.split("\n").length + 2);
+  });
+
+  it("counts classic text blocks once and header lines as skips", async () => {
+    const classic =
+      "02/17/2022 02:15:47 AM\nLogName=Security\nEventCode=4688\nMessage=A new process\n\tmore";
+    const { events, issues } = await parseText(
+      `#Bulk AD CS Events\n${event(1, 1)}\n${classic}\n${event(1, 2)}\n`,
+    );
+    expect(events).toHaveLength(2);
+    expect(issues.map((i) => [i.code, i.severity, i.offset])).toEqual([
+      ["non-event-text", "skip", 1],
+      ["non-event-text", "skip", 3],
+      ["classic-text-event", "skip", 4],
+    ]);
+  });
+
+  it("reports truncated and garbled events and keeps reading", async () => {
+    const full = event(1, 1);
+    const { events, issues } = await parseText(
+      `${full.slice(0, 150)}\n${event(1, 2)}\n<Event><System><EventID>1</EventID></Sys></Event>\n${event(1, 3)}\n${full.slice(0, 90)}`,
+    );
+    expect(events.map((e) => e.eventRecordId)).toEqual([2, 3]);
+    expect(issues.map((i) => [i.code, i.offset])).toEqual([
+      ["truncated-event", 1],
+      ["malformed-event", 3],
+      ["truncated-event", 5],
+    ]);
+  });
+
+  it("bounds an event that never ends", async () => {
+    const huge = `<Event><System>${"<Data>x</Data>\n".repeat(400_000)}`;
+    const { events, issues } = await parseText(`${huge}${event(1, 9)}\n`);
+    expect(issues.map((i) => i.code)).toEqual(["event-too-large"]);
+    // The next well-formed event after the oversized one is still read.
+    expect(events.map((e) => e.eventRecordId)).toEqual([9]);
+  });
+
+  it("zero bytes give no events and no issues", async () => {
+    expect(await parseText("")).toEqual({ events: [], issues: [] });
+  });
+});
+
+describe("parseXmlEvents chunking", () => {
+  it("gives identical events whatever the chunk boundaries (every 2-way split)", async () => {
+    const text = `${event(1, 1, "a &amp; b é")}\r\n${event(3, 2).replace(/></g, ">\n<")}\n${event(1, 3)}`;
+    const bytes = Buffer.from(text, "utf8");
+    const expected = await parseAll(parseXmlEvents, chunksOf(bytes, bytes.length));
+    expect(expected.events).toHaveLength(3);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const got = await parseAll(parseXmlEvents, chunksAt(bytes, [cut]));
+      expect(got.events, `cut at ${cut}`).toEqual(expected.events);
+    }
+    for (const size of [1, 2, 3, 7, 64, 4095]) {
+      const got = await parseAll(parseXmlEvents, chunksOf(bytes, size));
+      expect(got.events, `size ${size}`).toEqual(expected.events);
+    }
+  });
+
+  it("the fixture of the hunts parses the same in 1-byte chunks", async () => {
+    const bytes = await fixture("xml/t1049_hunts.log");
+    const whole = await parseAll(parseXmlEvents, chunksOf(bytes, bytes.length));
+    const tiny = await parseAll(parseXmlEvents, chunksOf(bytes, 1));
+    expect(tiny.events).toEqual(whole.events);
+    expect(whole.events).toHaveLength(19);
+  });
+});
+
+describe("parseXmlEvents interest", () => {
+  it("reads wanted events in full and the rest header-only, counting all", async () => {
+    const text = [
+      event(1, 1, "netstat -a"),
+      event(1, 2, "whoami"),
+      event(3, 3, "netstat -a"),
+      event(1, 4, "net&#115;tat"),
+    ].join("\n");
+    const { events } = await parseAll(parseXmlEvents, chunksOf(Buffer.from(text), 100), {
+      eventIds: new Set([1]),
+      rawText: /netstat/i,
+    });
+    expect(events.map((e) => [e.eventRecordId, e.partial ?? false])).toEqual([
+      [1, false],
+      [2, true],
+      [3, true],
+      // A character reference could hide the literal, so that event is read in full.
+      [4, false],
+    ]);
+    expect(events[1]).toMatchObject({ eventId: 1, computer: "héllo-wks", data: {} });
+    expect(events[3]?.data.CommandLine).toBe("netstat");
+  });
+});
