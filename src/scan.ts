@@ -97,9 +97,11 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
     }
   } catch (err) {
     const e = err as { code?: unknown; message?: string };
+    const message = e.message ?? String(err);
     error = {
       code: typeof e.code === "string" ? e.code : "read-failed",
-      message: e.message ?? String(err),
+      // Always names the input, once.
+      message: message.startsWith(`${source.uri}: `) ? message : `${source.uri}: ${message}`,
     };
   } finally {
     // Release the file handle or socket even when reading stopped early.

@@ -109,7 +109,7 @@ export async function scanCommand(
         unreadable++;
         progress?.clear();
         io.stderr.write(
-          `sysmon-hunt: ${source.uri}: ${result.summary.error?.message ?? "read failed"}\n`,
+          `sysmon-hunt: ${result.summary.error?.message ?? `${source.uri}: read failed`}\n`,
         );
       }
     } catch (err) {

@@ -70,8 +70,8 @@ export function toTable(findings: readonly Finding[], width = 160): string {
   if (findings.length === 0) return "No findings.\n";
   const cols = [
     { head: "RISK", w: 4, get: (f: Finding) => String(f.risk_score ?? "") },
-    { head: "DETECTION", w: 34, get: (f: Finding) => f.detection.name },
-    { head: "DEST", w: 20, get: (f: Finding) => f.fields.dest ?? "" },
+    { head: "DETECTION", w: 41, get: (f: Finding) => f.detection.name },
+    { head: "DEST", w: 26, get: (f: Finding) => f.fields.dest ?? "" },
     { head: "USER", w: 22, get: (f: Finding) => f.fields.user ?? "" },
     { head: "COUNT", w: 5, get: (f: Finding) => String(f.count) },
     {

@@ -36,7 +36,12 @@ async function scanText(name: string, bytes: Buffer | string): Promise<Finding[]
 /** A compact view of a finding: detection, by-values that vary, count and times. */
 function view(f: Finding) {
   return {
-    rule: f.detection.id === NETSTAT ? "netstat" : f.detection.id === GETNET ? "getnet" : f.detection.id,
+    rule:
+      f.detection.id === NETSTAT
+        ? "netstat"
+        : f.detection.id === GETNET
+          ? "getnet"
+          : f.detection.id,
     dest: f.fields.dest,
     process: f.fields.process,
     process_name: f.fields.process_name,
