@@ -1,4 +1,5 @@
 import { UnknownFormatError } from "./errors.js";
+import { parseEvtx } from "./evtx/index.js";
 import { parseXmlEvents } from "./parseXmlEvents.js";
 import type { Parser } from "./types.js";
 
@@ -26,9 +27,7 @@ function looksLikeText(bytes: Buffer): boolean {
  */
 export function selectParser(head: Buffer): { format: Format; parse: Parser } {
   if (head.length === 0) return { format: FORMATS.empty, parse: noEvents };
-  if (head.subarray(0, EVTX_MAGIC.length).equals(EVTX_MAGIC)) {
-    throw new UnknownFormatError("EVTX binary input is not supported yet: export it to XML first");
-  }
+  if (head.subarray(0, EVTX_MAGIC.length).equals(EVTX_MAGIC)) return { format: FORMATS.evtx, parse: parseEvtx };
   if (looksLikeText(head)) return { format: FORMATS.xml, parse: parseXmlEvents };
   throw new UnknownFormatError("not a Windows event log: binary content of unknown format");
 }

@@ -1,0 +1,75 @@
+import { readTree } from "./binxml.js";
+import { type Ctx, compileNodes, type Exec } from "./compile.js";
+import { EvtxFormatError } from "./errors.js";
+import { utf16 } from "./formatValue.js";
+import { EVTX } from "./layout.js";
+import type { ElementNode, Part } from "./tree.js";
+
+/**
+ * A template definition, read once per chunk, with its compiled renderers (one per position
+ * it is used at: the record root, or inside `UserData` for nested BinXml).
+ */
+export class Template {
+  private readonly execs = new Map<string, Exec>();
+
+  constructor(private readonly nodes: (ElementNode | Part)[]) {}
+
+  exec(ctx: Ctx): Exec {
+    const key = `${ctx.depth}/${ctx.top}`;
+    let exec = this.execs.get(key);
+    if (exec === undefined) {
+      exec = compileNodes(this.nodes, ctx);
+      this.execs.set(key, exec);
+    }
+    return exec;
+  }
+}
+
+/**
+ * One 64 KiB chunk's bytes with its caches: names and template definitions are referenced by
+ * chunk offset and shared by the chunk's records, so each is decoded and compiled once.
+ */
+export class Chunk {
+  private readonly names = new Map<number, string>();
+  private readonly templates = new Map<number, Template | EvtxFormatError>();
+
+  constructor(readonly buf: Buffer) {}
+
+  name(offset: number): string {
+    let name = this.names.get(offset);
+    if (name === undefined) {
+      if (offset < EVTX.chunkHeaderSize || offset + 8 > this.buf.length) {
+        throw new EvtxFormatError(`name offset ${offset} outside the chunk`);
+      }
+      const end = offset + 8 + 2 * this.buf.readUInt16LE(offset + 6);
+      if (end > this.buf.length) throw new EvtxFormatError(`name at ${offset} runs past the chunk`);
+      name = utf16(this.buf, offset + 8, end);
+      this.names.set(offset, name);
+    }
+    return name;
+  }
+
+  template(offset: number): Template {
+    let template = this.templates.get(offset);
+    if (template === undefined) {
+      try {
+        if (offset < EVTX.chunkHeaderSize || offset + EVTX.templateHeaderSize > this.buf.length) {
+          throw new EvtxFormatError(`template offset ${offset} outside the chunk`);
+        }
+        const start = offset + EVTX.templateHeaderSize;
+        const end = start + this.buf.readUInt32LE(offset + 20);
+        if (end > this.buf.length)
+          throw new EvtxFormatError(`template at ${offset} runs past the chunk`);
+        template = new Template(readTree(this, start, end, true).nodes);
+      } catch (e) {
+        template =
+          e instanceof EvtxFormatError
+            ? e
+            : new EvtxFormatError(`template at ${offset}: ${String(e)}`, { cause: e });
+      }
+      this.templates.set(offset, template);
+    }
+    if (template instanceof EvtxFormatError) throw template;
+    return template;
+  }
+}

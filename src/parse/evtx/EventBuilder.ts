@@ -1,0 +1,148 @@
+import type { ParseInterest, WinEvent } from "../types.js";
+import type { Chunk } from "./Chunk.js";
+import type { Ctx } from "./compile.js";
+import { EvtxFormatError } from "./errors.js";
+import { expandBinXml } from "./expandBinXml.js";
+import { Values } from "./Values.js";
+
+const NO_DATA: Readonly<Record<string, string>> = Object.freeze({});
+
+/** Nested BinXml deeper than this is taken for corruption (real events nest 1-2 levels). */
+const MAX_NESTING = 16;
+
+/**
+ * Collects one record's fields while its compiled templates run, then makes the `WinEvent`
+ * exactly as `parseEventXml` would from the same event's XML (same fields, same text).
+ * One builder serves every record of a parse; `reset` starts the next record.
+ */
+export class EventBuilder {
+  chunk!: Chunk;
+  buf!: Buffer;
+  provider = "";
+  providerGuid: string | undefined;
+  eventId: number | undefined;
+  version: number | undefined;
+  level: number | undefined;
+  task: number | undefined;
+  opcode: number | undefined;
+  keywords: string | undefined;
+  timeCreated: string | undefined;
+  eventRecordId: number | undefined;
+  processId: number | undefined;
+  threadId: number | undefined;
+  channel = "";
+  computer = "";
+  userId: string | undefined;
+  data: Record<string, string> = {};
+  private unnamed = 0;
+  private nesting = 0;
+  private readonly pool: Values[] = [];
+  private interest: ParseInterest | undefined;
+  private skippedData = false;
+
+  reset(chunk: Chunk, interest?: ParseInterest): void {
+    this.chunk = chunk;
+    this.interest = interest;
+    this.skippedData = false;
+    this.buf = chunk.buf;
+    this.provider = "";
+    this.providerGuid = undefined;
+    this.eventId = undefined;
+    this.version = undefined;
+    this.level = undefined;
+    this.task = undefined;
+    this.opcode = undefined;
+    this.keywords = undefined;
+    this.timeCreated = undefined;
+    this.eventRecordId = undefined;
+    this.processId = undefined;
+    this.threadId = undefined;
+    this.channel = "";
+    this.computer = "";
+    this.userId = undefined;
+    this.data = {};
+    this.unnamed = 0;
+    this.nesting = 0;
+  }
+
+  /**
+   * Whether `EventData`/`UserData` should be read: false when the caller's `ParseInterest` rules
+   * out this event id (the event is then yielded header-only, `partial`). `System` comes first
+   * in every Windows event, so the id is known here.
+   */
+  wantsData(): boolean {
+    if (
+      this.interest === undefined ||
+      (this.eventId !== undefined && this.interest.eventIds.has(this.eventId))
+    ) {
+      return true;
+    }
+    this.skippedData = true;
+    return false;
+  }
+
+  /** Stores an `EventData/Data` value by its `Name`, or as `paramN` when it has none. */
+  setData(name: string | undefined, text: string): void {
+    this.data[name ?? `param${++this.unnamed}`] = text;
+  }
+
+  /** Renders the BinXml in chunk bytes `[pos, end)` (a record body or a 0x21 value) at `ctx`. */
+  expand(pos: number, end: number, ctx: Ctx): void {
+    if (++this.nesting > MAX_NESTING)
+      throw new EvtxFormatError(`BinXml nested deeper than ${MAX_NESTING}`);
+    expandBinXml(this, pos, end, ctx);
+    this.nesting--;
+  }
+
+  /** Runs the template at `templateOffset` with the substitution array at `valuesOffset`. */
+  instance(templateOffset: number, valuesOffset: number, end: number, ctx: Ctx): void {
+    const buf = this.buf;
+    let v = this.pool[this.nesting];
+    if (v === undefined) {
+      v = new Values();
+      this.pool[this.nesting] = v;
+    }
+    const count = buf.readUInt32LE(valuesOffset);
+    v.reserve(count);
+    let d = valuesOffset + 4;
+    let at = d + 4 * count;
+    for (let i = 0; i < count; i++, d += 4) {
+      const size = buf.readUInt16LE(d);
+      v.types[i] = buf[d + 2] as number;
+      v.offsets[i] = at;
+      v.sizes[i] = size;
+      at += size;
+    }
+    if (at > end)
+      throw new EvtxFormatError(`substitution values run past their record (${at} > ${end})`);
+    this.chunk.template(templateOffset).exec(ctx)(this, v);
+  }
+
+  /**
+   * The event, or an error text when the record had no numeric `EventID`. `recordNumber` (the
+   * record header's) is the position only when the event has no `EventRecordID`: the two differ
+   * in exported files (wevtutil epl renumbers headers, the SigmaHQ regression files show it).
+   */
+  finish(recordNumber: number): WinEvent | string {
+    if (this.eventId === undefined) return "missing or non-numeric <EventID>";
+    const e: Record<string, unknown> = { provider: this.provider };
+    if (this.providerGuid !== undefined) e.providerGuid = this.providerGuid;
+    e.eventId = this.eventId;
+    if (this.version !== undefined) e.version = this.version;
+    if (this.level !== undefined) e.level = this.level;
+    if (this.task !== undefined) e.task = this.task;
+    if (this.opcode !== undefined) e.opcode = this.opcode;
+    if (this.keywords !== undefined) e.keywords = this.keywords;
+    e.timeCreated = this.timeCreated ?? "";
+    if (this.eventRecordId !== undefined) e.eventRecordId = this.eventRecordId;
+    if (this.processId !== undefined) e.processId = this.processId;
+    if (this.threadId !== undefined) e.threadId = this.threadId;
+    e.channel = this.channel;
+    e.computer = this.computer;
+    if (this.userId !== undefined) e.userId = this.userId;
+    e.data = this.skippedData ? NO_DATA : this.data;
+    e.position = { record: this.eventRecordId ?? recordNumber };
+    if (this.skippedData) e.partial = true;
+    return e as unknown as WinEvent;
+  }
+}

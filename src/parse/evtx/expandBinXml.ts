@@ -1,0 +1,33 @@
+import { instanceBounds, readTree } from "./binxml.js";
+import { type Ctx, compileNodes } from "./compile.js";
+import type { EventBuilder } from "./EventBuilder.js";
+import { EvtxFormatError } from "./errors.js";
+import { TOKEN } from "./layout.js";
+import { NO_VALUES } from "./Values.js";
+
+/**
+ * Renders one BinXml fragment in chunk bytes `[pos, end)` into `b` at position `ctx`: the usual
+ * fragment header + template instance, or (rarely) elements written out without a template.
+ */
+export function expandBinXml(b: EventBuilder, pos: number, end: number, ctx: Ctx): void {
+  const buf = b.buf;
+  let p = pos;
+  while (p < end) {
+    const token = buf[p] as number;
+    if (token === TOKEN.fragmentHeader) {
+      p += 4;
+    } else if (token === TOKEN.eof) {
+      return;
+    } else if ((token & ~TOKEN.hasMoreFlag) === TOKEN.templateInstance) {
+      const [templateOffset, valuesOffset, after] = instanceBounds(buf, p);
+      if (after > end)
+        throw new EvtxFormatError(`template instance runs past its BinXml (${after} > ${end})`);
+      b.instance(templateOffset, valuesOffset, end, ctx);
+      p = after;
+    } else {
+      const tree = readTree(b.chunk, p, end, false);
+      compileNodes(tree.nodes, ctx)(b, NO_VALUES);
+      return;
+    }
+  }
+}
