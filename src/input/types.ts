@@ -9,4 +9,4 @@ export interface ByteSource {
 }
 
 /** The wrappers (compression, encodings) found around an input's content, outermost first. */
-export type Wrapper = "gzip" | "json-string" | "utf16le" | "utf8-bom";
+export type Wrapper = "gzip" | "json-string" | "tar" | "utf16le" | "utf8-bom" | "zip";

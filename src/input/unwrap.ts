@@ -1,15 +1,33 @@
 import { createGunzip } from "node:zlib";
 import { InputError } from "./errors.js";
+import { joinMembers } from "./joinMembers.js";
 import { peek } from "./peek.js";
+import { tarMembers } from "./tarMembers.js";
 import type { Wrapper } from "./types.js";
 import { unescapeJsonString } from "./unescapeJsonString.js";
+import { zipMembers } from "./zipMembers.js";
 
 /** Magic bytes of the wrappers this stage removes. */
 export const MAGIC = {
   gzip: [0x1f, 0x8b],
   utf8Bom: [0xef, 0xbb, 0xbf],
   utf16leBom: [0xff, 0xfe],
+  zip: [0x50, 0x4b, 0x03, 0x04],
+  zipEmpty: [0x50, 0x4b, 0x05, 0x06],
 } as const;
+
+/** `ustar` at offset 257 of the first header marks a POSIX or GNU tar stream. */
+const TAR_MAGIC = { offset: 257, text: "ustar" } as const;
+
+/** Bytes read ahead for detection: enough for the tar magic (and a text/binary guess). */
+const HEAD_BYTES = 512;
+
+function isTar(head: Buffer): boolean {
+  return (
+    head.toString("latin1", TAR_MAGIC.offset, TAR_MAGIC.offset + TAR_MAGIC.text.length) ===
+    TAR_MAGIC.text
+  );
+}
 
 /** Wrappers can nest (a gzipped JSON-string file); this bounds it so a gzip bomb of gzips stops. */
 const MAX_DEPTH = 4;
@@ -82,14 +100,34 @@ export interface Unwrapped {
 
 /**
  * Removes compression and encoding wrappers, chosen by magic bytes (never by file name):
- * gzip (also concatenated members), a UTF-16LE or UTF-8 byte order mark, and the JSON string
- * literal some attack_data files hold their XML in. Returns the content and its first bytes.
+ * gzip (also concatenated members), zip and tar archives (members unwrapped one by one and
+ * joined), a UTF-16LE or UTF-8 byte order mark, and the JSON string literal some attack_data
+ * files hold their XML in. Returns the content and its first bytes.
  */
 export async function unwrap(input: AsyncIterable<Uint8Array>, uri: string): Promise<Unwrapped> {
+  return unwrapFrom(input, uri, 0);
+}
+
+async function unwrapFrom(
+  input: AsyncIterable<Uint8Array>,
+  uri: string,
+  startDepth: number,
+): Promise<Unwrapped> {
   const wrappers: Wrapper[] = [];
-  let { head, stream } = await peek(input, 64);
-  for (let depth = 0; depth < MAX_DEPTH; depth++) {
+  let { head, stream } = await peek(input, HEAD_BYTES);
+  for (let depth = startDepth; depth < MAX_DEPTH; depth++) {
     let next: AsyncIterable<Buffer> | undefined;
+    const zip = startsWith(head, MAGIC.zip) || startsWith(head, MAGIC.zipEmpty);
+    if (zip || isTar(head)) {
+      // An archive: each member is unwrapped on its own, and their contents joined.
+      wrappers.push(zip ? "zip" : "tar");
+      const inner: Wrapper[] = [];
+      const members = zip ? zipMembers(stream, uri) : tarMembers(stream, uri);
+      next = joinMembers(members, (m) => unwrapFrom(m.data, `${uri}!/${m.name}`, depth + 1), inner);
+      ({ head, stream } = await peek(next, HEAD_BYTES));
+      wrappers.push(...inner);
+      break;
+    }
     if (startsWith(head, MAGIC.gzip)) {
       wrappers.push("gzip");
       next = gunzip(stream, uri);
@@ -104,7 +142,7 @@ export async function unwrap(input: AsyncIterable<Uint8Array>, uri: string): Pro
       next = unescapeJsonString(stream);
     }
     if (next === undefined) break;
-    ({ head, stream } = await peek(next, 64));
+    ({ head, stream } = await peek(next, HEAD_BYTES));
   }
   return { stream, head, wrappers };
 }
