@@ -1,6 +1,7 @@
 import type { ProcessRecord } from "../model/types.js";
 import type { EventPosition } from "../parse/types.js";
 import type { CompiledRule } from "../rules/types.js";
+import { type Accumulators, type AggregateValue, createAccumulators } from "./accumulators.js";
 import { findingId } from "./findingId.js";
 import { lowercaseReader } from "./lowercaseReader.js";
 import { renderMessage } from "./renderMessage.js";
@@ -8,6 +9,7 @@ import type { Finding, FindingSource, SourceRef } from "./types.js";
 
 interface Group {
   readonly values: readonly string[];
+  readonly acc: Accumulators | undefined;
   count: number;
   minTime: number;
   maxTime: number;
@@ -24,6 +26,20 @@ export interface RuleFault {
 
 function iso(ms: number): string | null {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}
+
+/** Aggregates as message text: lists joined with ", ". */
+function asText(aggregates: Record<string, AggregateValue>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(aggregates)) {
+    if (v !== null) out[k] = Array.isArray(v) ? v.join(", ") : String(v);
+  }
+  return out;
+}
+
+/** `_time` as a by-value: the start of its `span` bucket (or the exact time), ISO-8601. */
+function timeBucket(ms: number, span: number | null): string | null {
+  return iso(span === null ? ms : Math.floor(ms / span) * span);
 }
 
 function positionOf(p: EventPosition): number {
@@ -60,13 +76,20 @@ export class Aggregator {
   }
 
   private update(groups: Map<string, Group>, rule: CompiledRule, record: ProcessRecord): void {
-    const values = rule.by.map((f) => record.fields[f] ?? rule.fillnull);
+    const values = rule.by.map((f) =>
+      f === "_time"
+        ? (timeBucket(record.time, rule.span) ?? rule.fillnull)
+        : (record.fields[f] ?? rule.fillnull),
+    );
     const key = values.join("\u0000");
     const g = groups.get(key);
     const t = record.time;
     if (g === undefined) {
+      const acc = createAccumulators(rule.aggregates);
+      acc?.add(record);
       groups.set(key, {
         values,
+        acc,
         count: 1,
         minTime: t,
         maxTime: t,
@@ -76,6 +99,7 @@ export class Aggregator {
       return;
     }
     g.count++;
+    g.acc?.add(record);
     if (Number.isFinite(t)) {
       if (!(t >= g.minTime)) g.minTime = t;
       if (!(t <= g.maxTime)) g.maxTime = t;
@@ -110,6 +134,7 @@ export class Aggregator {
           fields[f] = g.values[i] as string;
         });
         const m = rule.meta;
+        const aggregates = g.acc?.result();
         out.push({
           finding_id: findingId(m.id, g.values, source),
           detection: {
@@ -123,11 +148,15 @@ export class Aggregator {
           risk_score: m.risk_score,
           impact: m.impact,
           confidence: m.confidence,
-          message: renderMessage(m.message, fields),
+          message: renderMessage(
+            m.message,
+            aggregates ? { ...asText(aggregates), ...fields } : fields,
+          ),
           count: g.count,
           firstTime: iso(g.minTime),
           lastTime: iso(g.maxTime),
           fields,
+          ...(aggregates === undefined ? {} : { aggregates }),
           source: sourceOf(source, g),
         });
       }

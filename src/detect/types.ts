@@ -34,6 +34,11 @@ export interface Finding {
   readonly lastTime: string | null;
   /** The by-fields of the detection and their values (`null` string for a missing field). */
   readonly fields: Readonly<Record<string, string>>;
+  /**
+   * The rule's other aggregations by output name, when it has any: `values(...)` a sorted list,
+   * `dc(...)`/`count(...)` a number, `latest(...)`/`earliest(...)` a value.
+   */
+  readonly aggregates?: Readonly<Record<string, readonly string[] | number | string | null>>;
   readonly source: FindingSource;
 }
 

@@ -1,11 +1,10 @@
-import type { ProcessField } from "../model/processFields.js";
 import { compileExpr, fieldName } from "./compileExpr.js";
 import { RuleError, UnsupportedSearchError } from "./errors.js";
 import { requiredLiterals } from "./requiredLiterals.js";
 import type { TstatsSearch } from "./spl/ast.js";
 import { expandMacros, type MacroTable } from "./spl/macros.js";
 import { parseTstats } from "./spl/parseTstats.js";
-import type { CompiledRule, DetectionMeta, RuleLoad } from "./types.js";
+import type { AggregateSpec, ByField, CompiledRule, DetectionMeta, RuleLoad } from "./types.js";
 
 const SUPPORTED_DATAMODEL = { name: "Endpoint.Processes", object: "Processes" } as const;
 
@@ -51,23 +50,58 @@ export function detectionMeta(doc: Yaml): DetectionMeta {
 /** Pipes that only rename or format output, which findings already do their own way. */
 function checkPipe(pipe: string, object: string): void {
   if (/^search\s+\*$/i.test(pipe)) return;
-  if (new RegExp(`^rename\\s+${object}\\.\\*\\s+as\\s+\\*$`, "i").test(pipe)) return;
+  if (new RegExp(`^rename\\s+"?${object}"?\\.\\*\\s+as\\s+\\*$`, "i").test(pipe)) return;
   if (/^convert\s+(timeformat=("[^"]*"|\S+)\s+)?ctime\((firstTime|lastTime)\)$/i.test(pipe)) return;
   throw new UnsupportedSearchError(
     `pipe "| ${pipe.split(/\s+/).slice(0, 3).join(" ")}" after tstats`,
   );
 }
 
-function checkAggregations(search: TstatsSearch): void {
+const FIELD_AGGREGATES: ReadonlySet<string> = new Set([
+  "values",
+  "dc",
+  "latest",
+  "earliest",
+  "count",
+]);
+
+/** Output name of an aggregation once `drop_dm_object_name` has run. */
+function outputName(as: string, object: string): string {
+  return as.replace(new RegExp(`(^|\\()${object}\\.`, "g"), "$1");
+}
+
+/**
+ * `count`, `min(_time)` and `max(_time)` are built in; `values`, `dc`, `latest`, `earliest`
+ * and `count` of a field become `AggregateSpec`s. Anything else is unsupported.
+ */
+function compileAggregations(search: TstatsSearch, object: string): AggregateSpec[] {
+  const specs: AggregateSpec[] = [];
   for (const a of search.aggregations) {
-    const ok =
-      (a.fn === "count" && (a.arg === undefined || a.arg === "*")) ||
-      ((a.fn === "min" || a.fn === "max") && a.arg === "_time");
-    if (!ok)
+    if (a.fn === "count" && (a.arg === undefined || a.arg === "*")) continue;
+    if ((a.fn === "min" || a.fn === "max") && a.arg === "_time") continue;
+    if (!FIELD_AGGREGATES.has(a.fn) || a.arg === undefined) {
       throw new UnsupportedSearchError(
         `aggregation ${a.fn}${a.arg === undefined ? "" : `(${a.arg})`}`,
       );
+    }
+    const fn = a.fn as AggregateSpec["fn"];
+    specs.push({ fn, field: fieldName(a.arg, object), as: outputName(a.as, object) });
   }
+  return specs;
+}
+
+const SPAN_UNITS: Readonly<Record<string, number>> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 };
+
+/** `1h`, `30m`, `10s`, `1d` -> milliseconds. */
+function spanMs(span: string): number {
+  const m = /^(\d+)\s*(s|sec|secs|m|min|mins|h|hr|hrs|d|day|days)$/i.exec(span);
+  if (m === null) throw new UnsupportedSearchError(`span=${span}`);
+  const unit = (m[2] as string).toLowerCase()[0] as string;
+  return Number(m[1]) * (SPAN_UNITS[unit] as number);
+}
+
+function byField(raw: string, object: string): ByField {
+  return raw === "_time" ? "_time" : fieldName(raw, object);
 }
 
 /** Compiles one parsed detection document. Never throws: problems become a `RuleLoad`. */
@@ -87,14 +121,19 @@ export function compileDetection(doc: unknown, file: string, macros: MacroTable)
     if (search.datamodel.toLowerCase() !== SUPPORTED_DATAMODEL.name.toLowerCase()) {
       throw new UnsupportedSearchError(`datamodel ${search.datamodel}`);
     }
-    checkAggregations(search);
+    const aggregates = compileAggregations(search, SUPPORTED_DATAMODEL.object);
     for (const p of search.pipes) checkPipe(p, SUPPORTED_DATAMODEL.object);
-    const by: ProcessField[] = search.by.map((f) => fieldName(f, SUPPORTED_DATAMODEL.object));
+    const by = search.by.map((f) => byField(f, SUPPORTED_DATAMODEL.object));
+    if (search.span !== undefined && !by.includes("_time")) {
+      throw new UnsupportedSearchError(`span=${search.span} without _time in the by clause`);
+    }
     const rule: CompiledRule = {
       meta: detectionMeta(d),
       file,
       datamodel: SUPPORTED_DATAMODEL.name,
       by,
+      span: search.span === undefined ? null : spanMs(search.span),
+      aggregates,
       fillnull: search.options.fillnull_value ?? "null",
       match: compileExpr(search.where, SUPPORTED_DATAMODEL.object),
       literals: requiredLiterals(search.where, SUPPORTED_DATAMODEL.object),

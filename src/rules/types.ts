@@ -19,13 +19,27 @@ export interface DetectionMeta {
   readonly message: string;
 }
 
+/** A by-field: a CIM field, or `_time` (bucketed by the rule's `span`). */
+export type ByField = ProcessField | "_time";
+
+/** An aggregation besides `count`, `min(_time)` and `max(_time)`, which every rule gets. */
+export interface AggregateSpec {
+  readonly fn: "values" | "dc" | "latest" | "earliest" | "count";
+  readonly field: ProcessField;
+  /** Output name (`as`), after `drop_dm_object_name`. */
+  readonly as: string;
+}
+
 /** A rule ready to run: compiled once at load; only `match` runs per record. */
 export interface CompiledRule {
   readonly meta: DetectionMeta;
   readonly file: string;
   readonly datamodel: "Endpoint.Processes";
   /** Group-by fields, as output names (object prefix dropped). */
-  readonly by: readonly ProcessField[];
+  readonly by: readonly ByField[];
+  /** Bucket size in ms for a `_time` by-field (`span=1h`); null groups by exact time. */
+  readonly span: number | null;
+  readonly aggregates: readonly AggregateSpec[];
   /** Value given to a missing by-field (`fillnull_value`). */
   readonly fillnull: string;
   readonly match: (read: FieldReader) => boolean;

@@ -25,6 +25,8 @@ function rule(
     file: `${id}.yml`,
     datamodel: "Endpoint.Processes",
     by,
+    span: null,
+    aggregates: [],
     fillnull: "null",
     match,
     literals: null,
@@ -84,6 +86,45 @@ describe("Aggregator (tstats count min(_time) max(_time) by ...)", () => {
       ],
     ]);
     expect(f[0]?.source).toMatchObject({ uri: "s3://b/k", version_id: "v1" });
+  });
+
+  it("buckets _time by span and computes values, dc, latest, earliest, count(field)", () => {
+    const r = {
+      ...rule("t", () => true, ["_time", "dest"]),
+      span: 3600_000,
+      aggregates: [
+        { fn: "values", field: "process", as: "process" },
+        { fn: "dc", field: "user", as: "users" },
+        { fn: "latest", field: "process_id", as: "last_pid" },
+        { fn: "earliest", field: "process_id", as: "first_pid" },
+        { fn: "count", field: "user", as: "with_user" },
+      ],
+      meta: { ...rule("t", () => true).meta, message: "$process$ on $dest$" },
+    } as CompiledRule;
+    const agg = new Aggregator([r]);
+    agg.add(
+      rec({ dest: "h", process: "b", user: "u1", process_id: "2" }, "2024-01-01T10:59:00Z", 1),
+    );
+    agg.add(
+      rec({ dest: "h", process: "a", user: "u1", process_id: "1" }, "2024-01-01T10:01:00Z", 2),
+    );
+    agg.add(rec({ dest: "h", process: "b", process_id: "3" }, "2024-01-01T10:30:00Z", 3));
+    agg.add(rec({ dest: "h", process: "c", user: "u2" }, "2024-01-01T11:00:00Z", 4));
+    const f = agg.findings({ uri: "x" });
+    expect(f.map((x) => [x.fields, x.count, x.aggregates, x.message])).toEqual([
+      [
+        { _time: "2024-01-01T10:00:00.000Z", dest: "h" },
+        3,
+        { process: ["a", "b"], users: 1, last_pid: "2", first_pid: "1", with_user: 2 },
+        "a, b on h",
+      ],
+      [
+        { _time: "2024-01-01T11:00:00.000Z", dest: "h" },
+        1,
+        { process: ["c"], users: 1, last_pid: null, first_pid: null, with_user: 1 },
+        "c on h",
+      ],
+    ]);
   });
 
   it("gives stable finding ids that depend on rule, by-values and source version", () => {

@@ -62,8 +62,8 @@ describe("compileDetection", () => {
   it("reports unsupported aggregations, pipes, datamodels, fields and macros with a reason", () => {
     const cases: Array<[string, RegExp]> = [
       [
-        "| tstats count values(Processes.process) as p from datamodel=Endpoint.Processes by Processes.dest",
-        /aggregation values/,
+        "| tstats count avg(Processes.process_id) as p from datamodel=Endpoint.Processes by Processes.dest",
+        /aggregation avg\(Processes.process_id\)/,
       ],
       [`${HEAD} by Processes.dest | where count > 5`, /pipe "\| where count >"/],
       [
@@ -74,7 +74,8 @@ describe("compileDetection", () => {
       [`${HEAD} where Filesystem.file_name=1 by Processes.dest`, /not in Processes/],
       [`${HEAD} where \`no_such_macro\` by Processes.dest`, /unknown macro/],
       ["search index=win EventCode=1 | stats count by dest", /does not start with tstats/],
-      [`${HEAD} by _time span=1h`, /span=1h/],
+      [`${HEAD} by _time span=1fortnight`, /span=1fortnight/],
+      [`${HEAD} by Processes.dest span=1h`, /without _time/],
     ];
     for (const [search, reason] of cases) {
       const r = compile(search);
@@ -103,6 +104,22 @@ describe("compileDetection", () => {
       message: "new $user$",
       mitre_attack_id: ["T1049"],
     });
+  });
+});
+
+describe("values, dc, latest and time buckets", () => {
+  it("compiles the aggregations and the span", () => {
+    const r = rule(
+      "| tstats count min(_time) as firstTime values(Processes.process) as process dc(Processes.user) as users latest(Processes.process_id) count(Processes.parent_process) from datamodel=Endpoint.Processes where Processes.process_name=x.exe by _time span=30m Processes.dest | `drop_dm_object_name(Processes)`",
+    );
+    expect(r.by).toEqual(["_time", "dest"]);
+    expect(r.span).toBe(30 * 60_000);
+    expect(r.aggregates).toEqual([
+      { fn: "values", field: "process", as: "process" },
+      { fn: "dc", field: "user", as: "users" },
+      { fn: "latest", field: "process_id", as: "latest(process_id)" },
+      { fn: "count", field: "parent_process", as: "count(parent_process)" },
+    ]);
   });
 });
 

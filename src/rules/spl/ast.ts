@@ -28,6 +28,8 @@ export interface TstatsSearch {
   readonly datamodel: string;
   readonly where: Expr | undefined;
   readonly by: readonly string[];
+  /** `span=1h` of a `by _time` clause, as written. */
+  readonly span?: string;
   /** Pipes after the tstats command, macros expanded, trimmed. */
   readonly pipes: readonly string[];
 }

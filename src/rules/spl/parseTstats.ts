@@ -109,15 +109,16 @@ export function parseTstats(search: string): TstatsSearch {
   if (/^where\s/i.test(rest)) whereText = rest.slice(5);
   else if (rest.length > 0)
     throw new SplSyntaxError(`unexpected text after datamodel: "${rest.slice(0, 40)}"`);
-  const by = byText.split(/[\s,]+/).filter((f) => f.length > 0);
-  const span = by.find((f) => /^span=/i.test(f));
-  if (span !== undefined) throw new UnsupportedSearchError(`by clause with ${span} (time buckets)`);
+  const tokens = byText.split(/[\s,]+/).filter((f) => f.length > 0);
+  const span = tokens.find((f) => /^span=/i.test(f));
+  const by = tokens.filter((f) => !/^span=/i.test(f));
   return {
     options,
     aggregations,
     datamodel: dm[1] as string,
     where: parseWhere(whereText),
     by,
+    ...(span === undefined ? {} : { span: span.slice(5) }),
     pipes: segments.slice(1).filter((p) => p.length > 0),
   };
 }
