@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { findingsCommand } from "./cli/findingsCommand.js";
 import { EXIT } from "./cli/paths.js";
 import { scanCommand } from "./cli/scanCommand.js";
 import { UsageError } from "./cli/UsageError.js";
@@ -7,6 +8,7 @@ const USAGE = `Usage: sysmon-hunt <command> [options]
 
 Commands:
   scan PATH...     scan event logs with the detection rules and print findings
+  findings         list the aggregated findings the Lambda pipeline stored in DynamoDB
 
 Run 'sysmon-hunt <command> --help' for a command's options.
 `;
@@ -16,7 +18,10 @@ type Command = (
   io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream },
 ) => Promise<number>;
 
-const COMMANDS: Readonly<Record<string, Command>> = { scan: scanCommand };
+const COMMANDS: Readonly<Record<string, Command>> = {
+  scan: scanCommand,
+  findings: findingsCommand,
+};
 
 /** The `sysmon-hunt` command: wires arguments to a command and maps errors to exit codes. */
 export async function main(argv: readonly string[]): Promise<number> {

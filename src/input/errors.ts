@@ -11,3 +11,11 @@ export class InputError extends SysmonHuntError {
     this.uri = uri;
   }
 }
+
+/** A Lambda event or queue message that is not an S3 notification this product understands. */
+export class NotificationError extends SysmonHuntError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("bad-notification", message, options);
+    this.name = "NotificationError";
+  }
+}

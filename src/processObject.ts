@@ -1,0 +1,171 @@
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { InputError } from "./input/errors.js";
+import type { S3ObjectRef } from "./input/s3Notifications.js";
+import { S3_ERRORS, s3Source, s3Uri, withIdentity } from "./input/s3Source.js";
+import type { CompiledRule } from "./rules/types.js";
+import { type ScanResult, scanSource } from "./scan.js";
+import type { DynamoFindingsStore, ScanObject } from "./sinks/DynamoFindingsStore.js";
+import { ScanInProgressError, SinkError } from "./sinks/errors.js";
+import type { SqsFindingsSink } from "./sinks/SqsFindingsSink.js";
+import { scannedSummary, skippedSummary } from "./sinks/summaryMessage.js";
+import { SCAN_PHASE, scanIdOf } from "./sinks/tableLayout.js";
+
+/** Input errors that will not change on retry: the object is recorded as skipped. */
+const PERMANENT: ReadonlySet<string> = new Set([
+  S3_ERRORS.notFound,
+  S3_ERRORS.forbidden,
+  S3_ERRORS.changed,
+  S3_ERRORS.tooLarge,
+]);
+/** Read failures worth a retry (the record fails; nothing is written). */
+const TRANSIENT: ReadonlySet<string> = new Set([S3_ERRORS.unavailable, S3_ERRORS.interrupted]);
+
+/** Metric names (CloudWatch EMF, namespace from POWERTOOLS_METRICS_NAMESPACE). */
+export const METRICS = {
+  objectsScanned: "ObjectsScanned",
+  objectsSkipped: "ObjectsSkipped",
+  duplicateDeliveries: "DuplicateDeliveries",
+  bytesScanned: "BytesScanned",
+  eventsParsed: "EventsParsed",
+  parseErrors: "ParseErrors",
+  findings: "Findings",
+  scanDurationMs: "ScanDurationMs",
+} as const;
+
+export interface ObjectPipeline {
+  readonly rules: readonly CompiledRule[];
+  readonly s3: S3Client;
+  readonly store: DynamoFindingsStore;
+  readonly sink: SqsFindingsSink;
+  readonly maxObjectBytes: number;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+export interface ObjectOutcome {
+  readonly outcome: "scanned" | "skipped" | "duplicate";
+  readonly uri: string;
+  readonly scanId: string;
+  readonly findings: number;
+  /** `ok` / `error` (read stopped early) for scanned objects; the skip reason code otherwise. */
+  readonly status: string;
+}
+
+/**
+ * Everything one notified object goes through: claim its scan record, stream and scan it, store
+ * finding items and aggregates, send findings and the summary to SQS, close the record. Each step
+ * is safe to repeat, and a retry resumes from the phase the scan record holds, so AWS may retry a
+ * failed record freely. Throws when the record should be retried; a missing, forbidden, replaced
+ * or oversized object is recorded as skipped instead.
+ */
+export async function processObject(
+  notified: S3ObjectRef,
+  p: ObjectPipeline,
+  leaseMs: number,
+): Promise<ObjectOutcome> {
+  const started = performance.now();
+  const ref = await withIdentity(notified, p.s3).catch((err: unknown) => {
+    if (err instanceof InputError && PERMANENT.has(err.code)) return notified;
+    throw err;
+  });
+  const uri = s3Uri(ref.bucket, ref.key);
+  const scanId = scanIdOf(ref);
+  const obj: ScanObject = { ...ref, scanId, uri };
+  const claim = await p.store.claim(obj, leaseMs);
+  if (claim.kind === "duplicate") {
+    p.logger.info("redelivered notification: object version already handled", {
+      scanId,
+      status: claim.status,
+    });
+    p.metrics.addMetric(METRICS.duplicateDeliveries, MetricUnit.Count, 1);
+    return { outcome: "duplicate", uri, scanId, findings: 0, status: claim.status };
+  }
+  if (claim.kind === "busy") throw new ScanInProgressError(scanId, claim.leaseUntil);
+  const { token } = claim;
+  try {
+    let result: ScanResult;
+    try {
+      result = await scanSource(s3Source(ref, { client: p.s3, maxBytes: p.maxObjectBytes }), {
+        rules: p.rules,
+        sourceRef: {
+          uri,
+          ...(ref.versionId ? { versionId: ref.versionId } : {}),
+          ...(ref.eTag ? { etag: ref.eTag } : {}),
+        },
+      });
+    } catch (err) {
+      if (!(err instanceof InputError && PERMANENT.has(err.code))) throw err;
+      const summary = skippedSummary(
+        obj,
+        { code: err.code, message: err.message },
+        elapsed(started),
+        new Date(),
+      );
+      p.logger.warn("object skipped", { scanId, reason: err.code, error: err.message });
+      await p.sink.publish([], summary);
+      await p.store.complete(scanId, token, summary);
+      p.metrics.addMetric(METRICS.objectsSkipped, MetricUnit.Count, 1);
+      return { outcome: "skipped", uri, scanId, findings: 0, status: err.code };
+    }
+    const s = result.summary;
+    if (s.status === "error" && TRANSIENT.has(s.error?.code ?? "")) {
+      throw new InputError(
+        s.error?.code ?? S3_ERRORS.interrupted,
+        uri,
+        s.error?.message ?? "read failed",
+      );
+    }
+    const findings = result.findings;
+    if (claim.phase === SCAN_PHASE.aggregated) {
+      // A previous attempt stored everything; finish its clean-up and resend the messages.
+      await p.store.trimContributors(scanId, findings);
+    } else {
+      await p.store.putFindings(obj, findings);
+      const trim = await p.store.applyAggregates(obj, findings);
+      if (!(await p.store.markAggregated(scanId, token))) {
+        throw new SinkError("claim-lost", `scan ${scanId} was claimed by another invocation`);
+      }
+      await p.store.trimContributors(scanId, trim);
+    }
+    const summary = scannedSummary(obj, s, elapsed(started), new Date());
+    await p.sink.publish(findings, summary);
+    if (!(await p.store.complete(scanId, token, summary))) {
+      p.logger.warn("scan record claimed by another invocation before completion", { scanId });
+    }
+    if (s.status === "error")
+      p.logger.warn("object read stopped early", { scanId, error: s.error });
+    p.logger.info("object scanned", {
+      scanId,
+      bytes: s.bytes,
+      events: s.events,
+      parseErrors: s.issues.errorCount,
+      findings: findings.length,
+      attempt: claim.attempts,
+    });
+    recordMetrics(p.metrics, result, summary.duration_ms);
+    return { outcome: "scanned", uri, scanId, findings: findings.length, status: s.status };
+  } catch (err) {
+    await p.store.release(scanId, token).catch((releaseErr: unknown) => {
+      p.logger.warn("could not release the scan claim", {
+        scanId,
+        error: (releaseErr as Error).message,
+      });
+    });
+    throw err;
+  }
+}
+
+function elapsed(started: number): number {
+  return Math.round(performance.now() - started);
+}
+
+function recordMetrics(m: Metrics, r: ScanResult, durationMs: number): void {
+  m.addMetric(METRICS.objectsScanned, MetricUnit.Count, 1);
+  m.addMetric(METRICS.bytesScanned, MetricUnit.Bytes, r.summary.bytes);
+  m.addMetric(METRICS.eventsParsed, MetricUnit.Count, r.summary.events);
+  m.addMetric(METRICS.parseErrors, MetricUnit.Count, r.summary.issues.errorCount);
+  m.addMetric(METRICS.findings, MetricUnit.Count, r.findings.length);
+  m.addMetric(METRICS.scanDurationMs, MetricUnit.Milliseconds, durationMs);
+}
