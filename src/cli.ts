@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { findingsCommand } from "./cli/findingsCommand.js";
+import { rulesCommand } from "./cli/rulesCommand.js";
 import { EXIT } from "./cli/paths.js";
 import { scanCommand } from "./cli/scanCommand.js";
 import { UsageError } from "./cli/UsageError.js";
@@ -9,6 +10,7 @@ const USAGE = `Usage: sysmon-hunt <command> [options]
 Commands:
   scan PATH...     scan event logs with the detection rules and print findings
   findings         list the aggregated findings the Lambda pipeline stored in DynamoDB
+  rules lint|test  check that rules load, and run their offline tests
 
 Run 'sysmon-hunt <command> --help' for a command's options.
 `;
@@ -21,6 +23,7 @@ type Command = (
 const COMMANDS: Readonly<Record<string, Command>> = {
   scan: scanCommand,
   findings: findingsCommand,
+  rules: rulesCommand,
 };
 
 /** The `sysmon-hunt` command: wires arguments to a command and maps errors to exit codes. */

@@ -1,0 +1,68 @@
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT, runCli } from "./runCli.js";
+
+describe("sysmon-hunt rules lint", () => {
+  it("prints every rule's status as JSON", async () => {
+    const r = await runCli(["rules", "lint", "--format", "json"]);
+    expect(r.code).toBe(0);
+    const entries = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+    expect(entries.map((e) => [e.id, e.format, e.status, e.reason])).toEqual([
+      ["e02af35c-1de5-4afe-b4be-f45aba57272b", "security_content", "ok", null],
+      ["2cf5cc25-f39a-436d-a790-4857e5995ede", "security_content", "ok", null],
+    ]);
+  });
+
+  it("reports unsupported rules with their reason and totals", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "lint-"));
+    await writeFile(
+      join(dir, "stats.yml"),
+      "name: S\nid: s-1\nsearch: '| tstats count from datamodel=Endpoint.Processes by Processes.dest | join dest [search x]'\n",
+    );
+    const r = await runCli(["rules", "lint", "--rules", dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("unsupported S: ");
+    expect(r.stdout).toContain("1 rules: 0 ok, 1 unsupported, 0 with errors");
+  });
+});
+
+describe("sysmon-hunt rules test", () => {
+  it("passes the shipped rules' positive and negative tests", async () => {
+    const r = await runCli(["rules", "test"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("4 tests: 4 passed, 0 failed, 0 skipped");
+  });
+
+  it("fails a test whose expectation does not hold, and skips remote-only data", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "rtest-"));
+    const src = join(ROOT, "rules/endpoint/network_connection_discovery_with_netstat.yml");
+    await mkdir(join(dir, "data"));
+    await copyFile(
+      join(ROOT, "rules/tests/network_connection_discovery_with_netstat/negative.log"),
+      join(dir, "data/neg.log"),
+    );
+    const yaml = (await readFile(src, "utf8")).split("\ntests:\n")[0];
+    await writeFile(
+      join(dir, "rule.yml"),
+      `${yaml}\ntests:\n- name: wrong\n  attack_data:\n  - data: data/neg.log\n  expect:\n    findings: 1\n- name: upstream\n  attack_data:\n  - data: https://example.invalid/x.log\n`,
+    );
+    const r = await runCli(["rules", "test", "--rules", dir, "--format", "json"]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual([
+      {
+        rule: "Network Connection Discovery With Netstat",
+        test: "wrong",
+        status: "fail",
+        detail: "expected 1 finding(s), got 0",
+      },
+      {
+        rule: "Network Connection Discovery With Netstat",
+        test: "upstream",
+        status: "skip",
+        detail: "no expect: block",
+      },
+    ]);
+  });
+});
