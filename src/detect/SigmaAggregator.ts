@@ -1,0 +1,217 @@
+import { basename, parseSystemTime } from "../model/toProcessRecord.js";
+import type { ProcessRecord } from "../model/types.js";
+import type { EventPosition, WinEvent } from "../parse/types.js";
+import { EventView } from "../rules/sigma/EventView.js";
+import { SigmaIndex } from "../rules/sigma/SigmaIndex.js";
+import type { SigmaRule } from "../rules/sigma/types.js";
+import type { RuleFault } from "./Aggregator.js";
+import { findingId } from "./findingId.js";
+import { sigmaRiskScore } from "./sigmaRisk.js";
+import type { Finding, FindingSource, SourceRef } from "./types.js";
+
+/** The by-fields of every Sigma finding (a Sigma rule names none of its own). */
+export const SIGMA_BY_FIELDS = [
+  "dest",
+  "user",
+  "process_name",
+  "process",
+  "process_id",
+  "parent_process_id",
+] as const;
+
+const MISSING = "null";
+const MAX_FAULT_SAMPLES = 20;
+
+interface Group {
+  readonly values: readonly string[];
+  count: number;
+  minTime: number;
+  maxTime: number;
+  first: EventPosition;
+  last: EventPosition;
+}
+
+function positionOf(p: EventPosition): number {
+  return p.line ?? p.record ?? 0;
+}
+
+function iso(ms: number): string | null {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}
+
+function present(v: string | undefined): string {
+  return v === undefined || v === "" || v === "-" ? MISSING : v;
+}
+
+/**
+ * The finding's by-values for one event: the CIM fields of a process event (Sysmon 1,
+ * Security 4688), else the same facts read from the event (`Computer`, `User`, `Image`,
+ * `CommandLine`, `ProcessId`, `ParentProcessId`).
+ */
+export function sigmaByValues(event: WinEvent, record: ProcessRecord | undefined): string[] {
+  if (record !== undefined) {
+    const f = record.fields;
+    return SIGMA_BY_FIELDS.map((k) => present(f[k]));
+  }
+  const d = event.data;
+  const image = d.Image;
+  return [
+    present(event.computer),
+    present(d.User),
+    present(image === undefined ? undefined : basename(image)),
+    present(d.CommandLine),
+    present(d.ProcessId),
+    present(d.ParentProcessId),
+  ];
+}
+
+function sourceOf(source: SourceRef, g: Group): FindingSource {
+  const base: FindingSource = {
+    uri: source.uri,
+    ...(source.versionId === undefined ? {} : { version_id: source.versionId }),
+    ...(source.etag === undefined ? {} : { etag: source.etag }),
+  };
+  if (g.first.line !== undefined) {
+    return {
+      ...base,
+      first_line: g.first.line,
+      last_line: g.last.lastLine ?? g.last.line ?? g.first.line,
+    };
+  }
+  if (g.first.record !== undefined) {
+    return { ...base, first_record: g.first.record, last_record: g.last.record ?? g.first.record };
+  }
+  return base;
+}
+
+/**
+ * Runs Sigma rules over the events of one source and groups the matches by rule and by-values
+ * (`SIGMA_BY_FIELDS`), with count, time range and evidence span, like `Aggregator` does for
+ * security_content rules. A rule that throws on an event is counted as a fault for that event
+ * (the first few kept as samples) and every other rule still runs.
+ */
+export class SigmaAggregator {
+  private readonly index: SigmaIndex;
+  private readonly groups: Map<string, Group>[];
+  private readonly faults: RuleFault[] = [];
+  private faultCount = 0;
+
+  constructor(readonly rules: readonly SigmaRule[]) {
+    this.index = new SigmaIndex(rules);
+    this.groups = rules.map(() => new Map());
+  }
+
+  /** Event ids the rules need, or `all` (see `SigmaIndex.eventIds`). */
+  eventIds(): ReadonlySet<number> | "all" {
+    return this.index.eventIds();
+  }
+
+  /** Tests one event; `record` is its CIM process record when the caller has built one. */
+  add(event: WinEvent, record?: ProcessRecord): void {
+    if (event.partial) return;
+    const candidates = this.index.candidates(event);
+    if (candidates.length === 0) return;
+    const view = new EventView(event);
+    let values: string[] | undefined;
+    let time = Number.NaN;
+    for (const c of candidates) {
+      let hit: boolean;
+      try {
+        hit = c.test(view);
+      } catch (err) {
+        this.fault(c.rule, err, event);
+        continue;
+      }
+      if (!hit) continue;
+      if (values === undefined) {
+        values = sigmaByValues(event, record);
+        time = record?.time ?? parseSystemTime(event.timeCreated);
+      }
+      this.update(this.groups[c.ruleIndex] as Map<string, Group>, values, time, event.position);
+    }
+  }
+
+  private update(
+    groups: Map<string, Group>,
+    values: string[],
+    t: number,
+    position: EventPosition,
+  ): void {
+    const key = values.join("\u0000");
+    const g = groups.get(key);
+    if (g === undefined) {
+      groups.set(key, {
+        values,
+        count: 1,
+        minTime: t,
+        maxTime: t,
+        first: position,
+        last: position,
+      });
+      return;
+    }
+    g.count++;
+    if (Number.isFinite(t)) {
+      if (!(t >= g.minTime)) g.minTime = t;
+      if (!(t <= g.maxTime)) g.maxTime = t;
+    }
+    if (positionOf(position) < positionOf(g.first)) g.first = position;
+    if (positionOf(position) >= positionOf(g.last)) g.last = position;
+  }
+
+  private fault(rule: SigmaRule, err: unknown, event: WinEvent): void {
+    this.faultCount++;
+    if (this.faults.length < MAX_FAULT_SAMPLES) {
+      this.faults.push({
+        ruleId: rule.meta.id,
+        message: (err as Error).message,
+        offset: positionOf(event.position),
+      });
+    }
+  }
+
+  /** Rule faults seen so far (the first 20) and their total. */
+  ruleFaults(): { readonly total: number; readonly samples: readonly RuleFault[] } {
+    return { total: this.faultCount, samples: this.faults };
+  }
+
+  /** The findings, ordered by rule title, first time, then by-values. */
+  findings(source: SourceRef): Finding[] {
+    const out: Finding[] = [];
+    this.rules.forEach((rule, r) => {
+      const m = rule.meta;
+      for (const g of (this.groups[r] as Map<string, Group>).values()) {
+        const fields: Record<string, string> = {};
+        SIGMA_BY_FIELDS.forEach((f, i) => {
+          fields[f] = g.values[i] as string;
+        });
+        out.push({
+          finding_id: findingId(m.id, g.values, source),
+          detection: {
+            id: m.id,
+            name: m.title,
+            type: "Sigma",
+            version: null,
+            mitre_attack_id: m.mitre_attack_id,
+            analytic_story: [],
+          },
+          risk_score: sigmaRiskScore(m.level),
+          impact: null,
+          confidence: null,
+          message: `${m.title}: ${fields.process_name} on ${fields.dest} by ${fields.user}`,
+          count: g.count,
+          firstTime: iso(g.minTime),
+          lastTime: iso(g.maxTime),
+          fields,
+          source: sourceOf(source, g),
+        });
+      }
+    });
+    return out.sort(
+      (a, b) =>
+        a.detection.name.localeCompare(b.detection.name) ||
+        (a.firstTime ?? "").localeCompare(b.firstTime ?? "") ||
+        JSON.stringify(a.fields).localeCompare(JSON.stringify(b.fields)),
+    );
+  }
+}
