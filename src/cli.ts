@@ -1,7 +1,8 @@
 #!/usr/bin/env node
+import { eventsCommand } from "./cli/eventsCommand.js";
 import { findingsCommand } from "./cli/findingsCommand.js";
-import { rulesCommand } from "./cli/rulesCommand.js";
 import { EXIT } from "./cli/paths.js";
+import { rulesCommand } from "./cli/rulesCommand.js";
 import { scanCommand } from "./cli/scanCommand.js";
 import { UsageError } from "./cli/UsageError.js";
 
@@ -9,6 +10,7 @@ const USAGE = `Usage: sysmon-hunt <command> [options]
 
 Commands:
   scan PATH...     scan event logs with the detection rules and print findings
+  events PATH...   print the events of any supported input as evtx_dump-shaped JSON
   findings         list the aggregated findings the Lambda pipeline stored in DynamoDB
   rules lint|test  check that rules load, and run their offline tests
 
@@ -22,6 +24,7 @@ type Command = (
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   scan: scanCommand,
+  events: eventsCommand,
   findings: findingsCommand,
   rules: rulesCommand,
 };

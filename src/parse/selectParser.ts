@@ -1,9 +1,11 @@
 import { UnknownFormatError } from "./errors.js";
 import { parseEvtx } from "./evtx/index.js";
+import { looksLikeJson } from "./json/looksLikeJson.js";
+import { parseJsonEvents } from "./json/parseJsonEvents.js";
 import { parseXmlEvents } from "./parseXmlEvents.js";
 import type { Parser } from "./types.js";
 
-export const FORMATS = { xml: "xml", evtx: "evtx", empty: "empty" } as const;
+export const FORMATS = { xml: "xml", json: "json", evtx: "evtx", empty: "empty" } as const;
 export type Format = (typeof FORMATS)[keyof typeof FORMATS];
 
 const EVTX_MAGIC = Buffer.from("ElfFile\0", "latin1");
@@ -27,7 +29,9 @@ function looksLikeText(bytes: Buffer): boolean {
  */
 export function selectParser(head: Buffer): { format: Format; parse: Parser } {
   if (head.length === 0) return { format: FORMATS.empty, parse: noEvents };
-  if (head.subarray(0, EVTX_MAGIC.length).equals(EVTX_MAGIC)) return { format: FORMATS.evtx, parse: parseEvtx };
+  if (head.subarray(0, EVTX_MAGIC.length).equals(EVTX_MAGIC))
+    return { format: FORMATS.evtx, parse: parseEvtx };
+  if (looksLikeJson(head)) return { format: FORMATS.json, parse: parseJsonEvents };
   if (looksLikeText(head)) return { format: FORMATS.xml, parse: parseXmlEvents };
   throw new UnknownFormatError("not a Windows event log: binary content of unknown format");
 }
