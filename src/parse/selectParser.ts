@@ -1,7 +1,6 @@
 import { UnknownFormatError } from "./errors.js";
 import { parseEvtx } from "./evtx/index.js";
-import { looksLikeJson } from "./json/looksLikeJson.js";
-import { parseJsonEvents } from "./json/parseJsonEvents.js";
+import { looksLikeJson, parseJsonEvents } from "./json/index.js";
 import { parseXmlEvents } from "./parseXmlEvents.js";
 import type { Parser } from "./types.js";
 

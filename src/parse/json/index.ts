@@ -1,0 +1,3 @@
+export { JSON_LIMITS } from "./JsonSplitter.js";
+export { looksLikeJson } from "./looksLikeJson.js";
+export { parseJsonEvents } from "./parseJsonEvents.js";
