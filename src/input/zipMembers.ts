@@ -16,6 +16,12 @@ const SIG = {
 
 const METHOD = { stored: 0, deflate: 8 } as const;
 const FLAG = { encrypted: 0x1, descriptor: 0x8, utf8: 0x800 } as const;
+/**
+ * Inflate output in 256 KiB chunks with 2 MiB read-ahead, as `unwrap`'s gunzip does (its bench
+ * note): `scanSource` of the OTRF covenant zip (87 MB of JSON lines), best of 3, alternated on
+ * the same busy 2-core machine: 0.94-0.96 s with Node's 16 KiB defaults, 0.63-0.71 s with these.
+ */
+const INFLATE = { chunkSize: 256 * 1024, readableHighWaterMark: 2 * 1024 * 1024 } as const;
 const LOCAL_HEADER_REST = 26; // bytes after the 4-byte signature
 const ZIP64_EXTRA = 0x0001;
 const U32_MAX = 0xffffffff;
@@ -188,7 +194,7 @@ export async function* zipMembers(
           : reader.take(h.compressedSize);
       const plain =
         h.method === METHOD.deflate
-          ? throughZlib(raw, createInflateRaw(), (err) =>
+          ? throughZlib(raw, createInflateRaw(INFLATE), (err) =>
               err instanceof InputError
                 ? err
                 : new InputError("corrupt-zip", uri, `member ${h.name}: ${err.message}`, {
