@@ -1,29 +1,8 @@
-import { readTree } from "./binxml.js";
-import { type Ctx, compileNodes, type Exec } from "./compile.js";
 import { EvtxFormatError } from "./errors.js";
 import { utf16 } from "./formatValue.js";
 import { EVTX } from "./layout.js";
-import type { ElementNode, Part } from "./tree.js";
-
-/**
- * A template definition, read once per chunk, with its compiled renderers (one per position
- * it is used at: the record root, or inside `UserData` for nested BinXml).
- */
-export class Template {
-  private readonly execs = new Map<string, Exec>();
-
-  constructor(private readonly nodes: (ElementNode | Part)[]) {}
-
-  exec(ctx: Ctx): Exec {
-    const key = `${ctx.depth}/${ctx.top}`;
-    let exec = this.execs.get(key);
-    if (exec === undefined) {
-      exec = compileNodes(this.nodes, ctx);
-      this.execs.set(key, exec);
-    }
-    return exec;
-  }
-}
+import { sharedTemplate } from "./sharedTemplates.js";
+import type { Template } from "./Template.js";
 
 /**
  * One 64 KiB chunk's bytes with its caches: names and template definitions are referenced by
@@ -53,14 +32,7 @@ export class Chunk {
     let template = this.templates.get(offset);
     if (template === undefined) {
       try {
-        if (offset < EVTX.chunkHeaderSize || offset + EVTX.templateHeaderSize > this.buf.length) {
-          throw new EvtxFormatError(`template offset ${offset} outside the chunk`);
-        }
-        const start = offset + EVTX.templateHeaderSize;
-        const end = start + this.buf.readUInt32LE(offset + 20);
-        if (end > this.buf.length)
-          throw new EvtxFormatError(`template at ${offset} runs past the chunk`);
-        template = new Template(readTree(this, start, end, true).nodes);
+        template = sharedTemplate(this, offset);
       } catch (e) {
         template =
           e instanceof EvtxFormatError

@@ -22,8 +22,12 @@ export function nameSize(buf: Buffer, offset: number): number {
   return 10 + 2 * buf.readUInt16LE(offset + 6);
 }
 
-/** Reads a name reference at `p`; returns the name and the position after it (and after an inline name). */
-function readNameRef(src: NameSource, p: number): [string, number] {
+/**
+ * Reads a name reference at `p`; returns the name and the position after it (and after an
+ * inline name). Records `p` in `fields` when given (see `sharedTemplates.ts`).
+ */
+function readNameRef(src: NameSource, p: number, fields: number[] | undefined): [string, number] {
+  fields?.push(p);
   const offset = src.buf.readUInt32LE(p);
   const name = src.name(offset);
   const after = p + 4;
@@ -54,11 +58,13 @@ export function readTree(
   pos: number,
   end: number,
   hasDependencyId: boolean,
-): { nodes: (ElementNode | Part)[]; end: number } {
+  nameFields?: number[],
+): { nodes: (ElementNode | Part)[]; end: number; hasInstances: boolean } {
   const buf = src.buf;
   const root: (ElementNode | Part)[] = [];
   const stack: ElementNode[] = [];
   let attr: AttrNode | undefined;
+  let hasInstances = false;
   let p = pos;
   const add = (part: Part): void => {
     if (attr !== undefined) attr.parts.push(part);
@@ -70,7 +76,7 @@ export function readTree(
       case TOKEN.eof:
         if (stack.length > 0)
           throw new EvtxFormatError(`BinXml ends inside <${stack[stack.length - 1]?.name}>`);
-        return { nodes: root, end: p + 1 };
+        return { nodes: root, end: p + 1, hasInstances };
       case TOKEN.fragmentHeader:
         p += 4;
         break;
@@ -78,7 +84,7 @@ export function readTree(
         if (attr !== undefined)
           throw new EvtxFormatError(`element start inside an attribute at ${p}`);
         let q = p + 1 + (hasDependencyId ? 2 : 0) + 4;
-        const [name, after] = readNameRef(src, q);
+        const [name, after] = readNameRef(src, q, nameFields);
         q = after + (token & TOKEN.hasMoreFlag ? 4 : 0);
         const element: ElementNode = { name, attrs: [], children: [] };
         (stack.length > 0 ? (stack[stack.length - 1] as ElementNode).children : root).push(element);
@@ -89,7 +95,7 @@ export function readTree(
       case TOKEN.attribute: {
         const top = stack[stack.length - 1];
         if (top === undefined) throw new EvtxFormatError(`attribute outside an element at ${p}`);
-        const [name, after] = readNameRef(src, p + 1);
+        const [name, after] = readNameRef(src, p + 1, nameFields);
         attr = { name, parts: [] };
         top.attrs.push(attr);
         p = after;
@@ -139,13 +145,13 @@ export function readTree(
         p += 3;
         break;
       case TOKEN.entityRef: {
-        const [name, after] = readNameRef(src, p + 1);
+        const [name, after] = readNameRef(src, p + 1, nameFields);
         add(ENTITIES[name] ?? `&${name};`);
         p = after;
         break;
       }
       case TOKEN.piTarget:
-        p = readNameRef(src, p + 1)[1];
+        p = readNameRef(src, p + 1, nameFields)[1];
         break;
       case TOKEN.piData:
         p += 3 + 2 * buf.readUInt16LE(p + 1);
@@ -153,6 +159,7 @@ export function readTree(
       case TOKEN.templateInstance: {
         const [templateOffset, valuesOffset, after] = instanceBounds(buf, p);
         add({ templateOffset, valuesOffset, end: after });
+        hasInstances = true;
         p = after;
         break;
       }

@@ -122,10 +122,20 @@ function compileInt(parts: readonly Part[]): IntFn {
         case VALUE.uint32:
           if (v.sizes[i] === 4) return b.buf.readUInt32LE(off);
           break;
+        case VALUE.uint64: {
+          const hi = v.sizes[i] === 8 ? b.buf.readUInt32LE(off + 4) : 0x200000;
+          if (hi < 0x200000) return hi * 4294967296 + b.buf.readUInt32LE(off);
+          break;
+        }
       }
     }
     return toInt(text(b, v));
   };
+}
+
+function attrInt(el: ElementNode, name: string): IntFn {
+  const attr: AttrNode | undefined = el.attrs.find((a) => a.name === name);
+  return attr === undefined ? () => undefined : compileInt(attr.parts);
 }
 
 function attrText(el: ElementNode, name: string): TextFn {
@@ -265,11 +275,11 @@ function compileSystem(el: ElementNode): Exec {
       };
     }
     case "Execution": {
-      const pid = attrText(el, "ProcessID");
-      const tid = attrText(el, "ThreadID");
+      const pid = attrInt(el, "ProcessID");
+      const tid = attrInt(el, "ThreadID");
       return (b, v) => {
-        b.processId = toInt(pid(b, v));
-        b.threadId = toInt(tid(b, v));
+        b.processId = pid(b, v);
+        b.threadId = tid(b, v);
       };
     }
     case "Security": {

@@ -1,8 +1,7 @@
-import { instanceBounds, readTree } from "./binxml.js";
+import { readTree } from "./binxml.js";
 import { type Ctx, compileNodes } from "./compile.js";
 import type { EventBuilder } from "./EventBuilder.js";
-import { EvtxFormatError } from "./errors.js";
-import { TOKEN } from "./layout.js";
+import { EVTX, TOKEN } from "./layout.js";
 import { NO_VALUES } from "./Values.js";
 
 /**
@@ -19,11 +18,12 @@ export function expandBinXml(b: EventBuilder, pos: number, end: number, ctx: Ctx
     } else if (token === TOKEN.eof) {
       return;
     } else if ((token & ~TOKEN.hasMoreFlag) === TOKEN.templateInstance) {
-      const [templateOffset, valuesOffset, after] = instanceBounds(buf, p);
-      if (after > end)
-        throw new EvtxFormatError(`template instance runs past its BinXml (${after} > ${end})`);
-      b.instance(templateOffset, valuesOffset, end, ctx);
-      p = after;
+      const templateOffset = buf.readUInt32LE(p + 6);
+      let values = p + 10;
+      // The first use of a template in a chunk carries its definition inline: skip over it.
+      if (templateOffset === values)
+        values += EVTX.templateHeaderSize + buf.readUInt32LE(values + 20);
+      p = b.instance(templateOffset, values, end, ctx);
     } else {
       const tree = readTree(b.chunk, p, end, false);
       compileNodes(tree.nodes, ctx)(b, NO_VALUES);

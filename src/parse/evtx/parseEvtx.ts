@@ -177,11 +177,12 @@ export async function* parseEvtx(
       }
     }
     if (out.length > 0) {
-      yield* out;
+      // A plain loop: `yield*` over the array cost ~2x per event (bench/evtxBench.ts profile).
+      for (let i = 0; i < out.length; i++) yield out[i] as WinEvent;
       out.length = 0;
     }
   }
   if (fill > 0 || inHeader) take(block.subarray(0, fill));
   if (!inHeader) file.end();
-  yield* out;
+  for (let i = 0; i < out.length; i++) yield out[i] as WinEvent;
 }
