@@ -3,6 +3,9 @@ import type { Wrapper } from "./types.js";
 
 const NEWLINE = Buffer.from("\n");
 
+/** macOS metadata that archivers add beside each file (`__MACOSX/`, AppleDouble `._name`): not logs. */
+const MAC_METADATA = /(^|\/)(__MACOSX\/|\._[^/]*$)/;
+
 /** A member's content once its own wrappers (gzip, BOM, ...) are removed. */
 export interface UnwrappedMember {
   readonly stream: AsyncIterable<Buffer>;
@@ -12,8 +15,9 @@ export interface UnwrappedMember {
 /**
  * Reads an archive's members as one stream of content: each member is unwrapped on its own (so
  * a zip may hold `.json.gz` files), and a line break is put between two members when the first
- * does not end with one, so that the last line of one file never runs into the next. The
- * wrappers found inside the first member are appended to `innerWrappers`.
+ * does not end with one, so that the last line of one file never runs into the next. macOS
+ * metadata members are skipped. The wrappers found inside the first member are appended to
+ * `innerWrappers`.
  */
 export async function* joinMembers(
   members: AsyncIterable<ArchiveMember>,
@@ -23,6 +27,7 @@ export async function* joinMembers(
   let first = true;
   let endsWithNewline = true;
   for await (const member of members) {
+    if (MAC_METADATA.test(member.name)) continue;
     const content = await unwrapMember(member);
     if (first) {
       innerWrappers.push(...content.wrappers);

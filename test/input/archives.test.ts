@@ -77,6 +77,24 @@ describe("zip by magic bytes", () => {
     expect(await content(makeZip([]))).toMatchObject({ wrappers: ["zip"], text: "" });
   });
 
+  it("skips the macOS metadata archivers add (__MACOSX/, ._name)", async () => {
+    const appleDouble = Buffer.concat([
+      Buffer.from([0, 5, 0x16, 7, 0, 2, 0, 0]),
+      Buffer.from("Mac OS X"),
+    ]);
+    const zip = makeZip([
+      { name: "__MACOSX/._a.json", data: appleDouble },
+      { name: "logs/._a.json", data: appleDouble },
+      { name: "logs/a.json", data: A },
+    ]);
+    expect(await content(zip)).toMatchObject({ wrappers: ["zip"], text: A });
+    const tar = makeTar([
+      { name: "./._b.json", data: appleDouble },
+      { name: "./b.json", data: C },
+    ]);
+    expect((await content(tar)).text).toBe(C);
+  });
+
   it("unwraps each member on its own: gzip and BOM inside a zip", async () => {
     const zip = makeZip([
       { name: "a.json.gz", data: gzipSync(A), method: "store" },
