@@ -97,7 +97,8 @@ function eventTime(obj: JsonObject): string | undefined {
     const utc = stamp === undefined ? Number.NaN : Date.parse(stamp);
     if (!Number.isNaN(received) && !Number.isNaN(utc)) {
       const offset = Math.round((utc - received) / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
-      return new Date(t + offset).toISOString().replace(".000Z", "Z");
+      const d = new Date(t + offset);
+      if (!Number.isNaN(d.getTime())) return d.toISOString().replace(".000Z", "Z");
     }
     if (stamp !== undefined) return stamp;
     return local.replace(" ", "T");

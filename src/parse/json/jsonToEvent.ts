@@ -45,7 +45,13 @@ export function jsonToEvent(
     return { code: "malformed-json", message: (err as Error).message, severity: "error" };
   }
   const withData = wanted ?? (() => true);
-  const draft = draftOf(parsed, value.text, withData);
+  let draft: EventDraft | undefined;
+  try {
+    draft = draftOf(parsed, value.text, withData);
+  } catch (err) {
+    // Not expected for any JSON value; kept so that one odd record can never stop a scan.
+    return { code: "malformed-event", message: (err as Error).message, severity: "error" };
+  }
   if (draft === undefined) {
     return {
       code: "non-event-json",

@@ -46,6 +46,7 @@ const UINT64_MAX = 2n ** 64n - 1n;
 export function keywordsHex(v: Json | undefined, raw?: string): string | undefined {
   let n: bigint | undefined;
   if (typeof v === "number") {
+    if (!Number.isFinite(v)) return undefined;
     const exact = raw !== undefined && /^-?\d+$/.test(raw) ? BigInt(raw) : undefined;
     // Digits a writer already rounded (beyond 64 bits) are no better than the double.
     n =

@@ -369,3 +369,20 @@ describe("JSON shape details", () => {
     ]);
   });
 });
+
+describe("odd values never stop reading", () => {
+  it("infinite numbers, out-of-range times, wrong types in every field", async () => {
+    const odd = [
+      '{"EventID":1,"Keywords":1e999,"Version":1e999,"RecordNumber":-1e999}',
+      '{"EventID":1,"EventTime":"2020-01-01 00:00:00","EventReceivedTime":"2020-01-01 00:00:00","@timestamp":"+275760-09-13T00:00:00.000Z"}',
+      '{"EventID":1,"SourceName":{"a":1},"Hostname":[1,{"b":2}],"Channel":null,"UserID":5,"tags":{}}',
+      '{"Event":{"System":{"EventID":{"#text":[1]},"Provider":[],"TimeCreated":"x","Execution":5},"EventData":[1,2],"UserData":"x"}}',
+      '{"winlog":{"event_id":{"x":1},"event_data":"nope","process":7},"@timestamp":5}',
+      '{"Event":{"System":{"EventID":4},"EventData":{"Data":[{"#text":{"deep":1}},null]}}}',
+    ].join("\n");
+    const { events, issues } = await json(odd);
+    expect(events.map((e) => e.eventId)).toEqual([1, 1, 1, 4]);
+    expect(events[0]?.keywords).toBeUndefined();
+    expect(issues.map((i) => i.code)).toEqual(["malformed-event", "malformed-event"]);
+  });
+});
