@@ -6,13 +6,14 @@ import { Construct } from "constructs";
 import { DEFAULTS } from "./defaults.js";
 
 /**
- * Exactly the item operations the handler's DynamoDB sink sends (conditional updates, batch
- * writes, reads; no scan, no transaction). test/infra/permissions.test.ts fails when the code
+ * Exactly the item operations the handler's DynamoDB sink sends (conditional puts and updates,
+ * batch writes, reads; no scan, no transaction). test/infra/permissions.test.ts fails when the code
  * reachable from src/handler.ts sends a command not covered here, or stops sending one.
  */
 export const TABLE_ACTIONS = [
   "dynamodb:GetItem",
   "dynamodb:Query",
+  "dynamodb:PutItem",
   "dynamodb:UpdateItem",
   "dynamodb:BatchWriteItem",
 ] as const;

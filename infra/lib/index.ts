@@ -1,0 +1,15 @@
+export { Alarms, type AlarmsProps } from "./Alarms.js";
+export { DeadLetterQueue, type DeadLetterQueueProps } from "./DeadLetterQueue.js";
+export { DEFAULTS, type EncryptionMode, type LogLevel, type TriggerMode } from "./defaults.js";
+export { defineApp } from "./defineApp.js";
+export { EncryptionKey, type EncryptionKeyProps } from "./EncryptionKey.js";
+export { InfraConfigError } from "./errors.js";
+export { FindingsQueue, type FindingsQueueProps } from "./FindingsQueue.js";
+export { FindingsTable, type FindingsTableProps, TABLE_ACTIONS } from "./FindingsTable.js";
+export { IngestQueue, type IngestQueueProps } from "./IngestQueue.js";
+export { LogBucket, type LogBucketProps } from "./LogBucket.js";
+export { QueueNotificationDestination } from "./QueueNotificationDestination.js";
+export { readConfig, type SysmonHuntConfig } from "./readConfig.js";
+export { ScannerFunction, type ScannerFunctionProps } from "./ScannerFunction.js";
+export type { SysmonHuntOptions } from "./SysmonHuntOptions.js";
+export { SysmonHuntStack, type SysmonHuntStackProps } from "./SysmonHuntStack.js";
