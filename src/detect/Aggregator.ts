@@ -1,5 +1,6 @@
 import type { ProcessRecord } from "../model/types.js";
 import type { EventPosition } from "../parse/types.js";
+import type { PipelineOutput } from "../rules/spl/eval/pipeline.js";
 import type { CompiledRule } from "../rules/types.js";
 import { type Accumulators, type AggregateValue, createAccumulators } from "./accumulators.js";
 import { findingId } from "./findingId.js";
@@ -109,13 +110,13 @@ export class Aggregator {
   }
 
   private fault(rule: CompiledRule, err: unknown, record: ProcessRecord): void {
+    this.recordFault(rule, err, positionOf(record.position));
+  }
+
+  private recordFault(rule: CompiledRule, err: unknown, offset: number): void {
     this.faultCount++;
     if (this.faults.length < 20) {
-      this.faults.push({
-        ruleId: rule.meta.id,
-        message: (err as Error).message,
-        offset: positionOf(record.position),
-      });
+      this.faults.push({ ruleId: rule.meta.id, message: (err as Error).message, offset });
     }
   }
 
@@ -124,7 +125,12 @@ export class Aggregator {
     return { total: this.faultCount, samples: this.faults };
   }
 
-  /** The findings, ordered by detection name, first time, then by-values. */
+  /**
+   * The findings, ordered by detection name, first time, then by-values. A rule's pipes after
+   * tstats run on each group's row here: a row they drop gives no finding, and the fields they
+   * create or change go into the finding's `computed` and its message. A pipe that throws on a
+   * row is a rule fault; the rule's other rows and the other rules go on.
+   */
   findings(source: SourceRef): Finding[] {
     const out: Finding[] = [];
     this.rules.forEach((rule, r) => {
@@ -135,6 +141,23 @@ export class Aggregator {
         });
         const m = rule.meta;
         const aggregates = g.acc?.result();
+        let piped: PipelineOutput | null = null;
+        if (rule.pipeline !== undefined) {
+          try {
+            piped = rule.pipeline.run({
+              by: g.values,
+              count: g.count,
+              minTime: g.minTime,
+              maxTime: g.maxTime,
+              aggregates,
+            });
+          } catch (err) {
+            this.recordFault(rule, err, positionOf(g.first));
+            continue;
+          }
+          if (piped === null) continue;
+        }
+        const computed = piped === null ? {} : piped.computed;
         out.push({
           finding_id: findingId(m.id, g.values, source),
           detection: {
@@ -148,15 +171,17 @@ export class Aggregator {
           risk_score: m.risk_score,
           impact: m.impact,
           confidence: m.confidence,
-          message: renderMessage(
-            m.message,
-            aggregates ? { ...asText(aggregates), ...fields } : fields,
-          ),
+          message: renderMessage(m.message, {
+            ...(aggregates ? asText(aggregates) : {}),
+            ...fields,
+            ...(piped === null ? {} : piped.text),
+          }),
           count: g.count,
           firstTime: iso(g.minTime),
           lastTime: iso(g.maxTime),
           fields,
           ...(aggregates === undefined ? {} : { aggregates }),
+          ...(Object.keys(computed).length === 0 ? {} : { computed }),
           source: sourceOf(source, g),
         });
       }

@@ -39,6 +39,13 @@ export interface Finding {
    * `dc(...)`/`count(...)` a number, `latest(...)`/`earliest(...)` a value.
    */
   readonly aggregates?: Readonly<Record<string, readonly string[] | number | string | null>>;
+  /**
+   * Fields the detection's pipes after tstats created or changed (`| eval`, `| rex`, `| rename`
+   * targets), by name with the datamodel prefix dropped, when there are any: a string, a number
+   * or a multivalue list. The by-fields in `fields` keep their tstats values (they identify the
+   * finding); a pipe that rewrites one (`| eval process=...`) shows the new value here.
+   */
+  readonly computed?: Readonly<Record<string, readonly string[] | number | string>>;
   readonly source: FindingSource;
 }
 

@@ -2,6 +2,7 @@ import { compileExpr, fieldName } from "./compileExpr.js";
 import { RuleError, UnsupportedSearchError } from "./errors.js";
 import { requiredLiterals } from "./requiredLiterals.js";
 import type { TstatsSearch } from "./spl/ast.js";
+import { compilePipes, type RowSpec } from "./spl/eval/pipeline.js";
 import { expandMacros, type MacroTable } from "./spl/macros.js";
 import { parseTstats } from "./spl/parseTstats.js";
 import type { AggregateSpec, ByField, CompiledRule, DetectionMeta, RuleLoad } from "./types.js";
@@ -47,16 +48,6 @@ export function detectionMeta(doc: Yaml): DetectionMeta {
   };
 }
 
-/** Pipes that only rename or format output, which findings already do their own way. */
-function checkPipe(pipe: string, object: string): void {
-  if (/^search\s+\*$/i.test(pipe)) return;
-  if (new RegExp(`^rename\\s+"?${object}"?\\.\\*\\s+as\\s+\\*$`, "i").test(pipe)) return;
-  if (/^convert\s+(timeformat=("[^"]*"|\S+)\s+)?ctime\((firstTime|lastTime)\)$/i.test(pipe)) return;
-  throw new UnsupportedSearchError(
-    `pipe "| ${pipe.split(/\s+/).slice(0, 3).join(" ")}" after tstats`,
-  );
-}
-
 const FIELD_AGGREGATES: ReadonlySet<string> = new Set([
   "values",
   "dc",
@@ -64,6 +55,9 @@ const FIELD_AGGREGATES: ReadonlySet<string> = new Set([
   "earliest",
   "count",
 ]);
+
+/** Other spellings of the same aggregation. */
+const AGGREGATE_ALIASES: Readonly<Record<string, string>> = { distinct_count: "dc" };
 
 /** Output name of an aggregation once `drop_dm_object_name` has run. */
 function outputName(as: string, object: string): string {
@@ -79,15 +73,30 @@ function compileAggregations(search: TstatsSearch, object: string): AggregateSpe
   for (const a of search.aggregations) {
     if (a.fn === "count" && (a.arg === undefined || a.arg === "*")) continue;
     if ((a.fn === "min" || a.fn === "max") && a.arg === "_time") continue;
-    if (!FIELD_AGGREGATES.has(a.fn) || a.arg === undefined) {
+    const fn = (AGGREGATE_ALIASES[a.fn] ?? a.fn) as AggregateSpec["fn"];
+    if (!FIELD_AGGREGATES.has(fn) || a.arg === undefined) {
       throw new UnsupportedSearchError(
         `aggregation ${a.fn}${a.arg === undefined ? "" : `(${a.arg})`}`,
       );
     }
-    const fn = a.fn as AggregateSpec["fn"];
     specs.push({ fn, field: fieldName(a.arg, object), as: outputName(a.as, object) });
   }
   return specs;
+}
+
+/** Where each tstats output lands in the row the pipes after tstats see (raw names). */
+function rowSpec(search: TstatsSearch, object: string): RowSpec {
+  const names = (test: (a: TstatsSearch["aggregations"][number]) => boolean): string[] =>
+    search.aggregations.filter(test).map((a) => a.as);
+  return {
+    by: search.by,
+    count: names((a) => a.fn === "count" && (a.arg === undefined || a.arg === "*")),
+    minTime: names((a) => a.fn === "min" && a.arg === "_time"),
+    maxTime: names((a) => a.fn === "max" && a.arg === "_time"),
+    aggregates: search.aggregations
+      .filter((a) => a.arg !== undefined && a.arg !== "*" && a.arg !== "_time")
+      .map((a) => ({ raw: a.as, out: outputName(a.as, object) })),
+  };
 }
 
 const SPAN_UNITS: Readonly<Record<string, number>> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3 };
@@ -122,7 +131,7 @@ export function compileDetection(doc: unknown, file: string, macros: MacroTable)
       throw new UnsupportedSearchError(`datamodel ${search.datamodel}`);
     }
     const aggregates = compileAggregations(search, SUPPORTED_DATAMODEL.object);
-    for (const p of search.pipes) checkPipe(p, SUPPORTED_DATAMODEL.object);
+    const pipeline = compilePipes(search.pipes, rowSpec(search, SUPPORTED_DATAMODEL.object));
     const by = search.by.map((f) => byField(f, SUPPORTED_DATAMODEL.object));
     if (search.span !== undefined && !by.includes("_time")) {
       throw new UnsupportedSearchError(`span=${search.span} without _time in the by clause`);
@@ -137,6 +146,7 @@ export function compileDetection(doc: unknown, file: string, macros: MacroTable)
       fillnull: search.options.fillnull_value ?? "null",
       match: compileExpr(search.where, SUPPORTED_DATAMODEL.object),
       literals: requiredLiterals(search.where, SUPPORTED_DATAMODEL.object),
+      pipeline,
     };
     return { status: "ok", file, rule };
   } catch (err) {

@@ -6,12 +6,16 @@ import { compileWildcard, type ValueTest } from "./wildcard.js";
 
 type Predicate = (read: FieldReader) => boolean;
 
-/** `Processes.process_name` -> `process_name`; the object prefix must be the datamodel's. */
+/**
+ * `Processes.process_name` -> `process_name`; the object prefix must be the datamodel's. The
+ * prefix is compared case-insensitively: a detection that writes `processes.process_name` means
+ * the datamodel field (one security_content detection does).
+ */
 export function fieldName(raw: string, object: string): ProcessField {
   const dot = raw.indexOf(".");
   const prefix = dot === -1 ? "" : raw.slice(0, dot);
   const name = dot === -1 ? raw : raw.slice(dot + 1);
-  if (prefix !== "" && prefix !== object)
+  if (prefix !== "" && prefix.toLowerCase() !== object.toLowerCase())
     throw new UnsupportedSearchError(`field ${raw} is not in ${object}`);
   if (!isProcessField(name))
     throw new UnsupportedSearchError(`field ${raw} is not an Endpoint.Processes field`);

@@ -1,4 +1,5 @@
 import type { ProcessField } from "../model/processFields.js";
+import type { Pipeline } from "./spl/eval/pipeline.js";
 
 /** Reads a record's field, lower-cased (undefined when the record lacks it). */
 export type FieldReader = (field: ProcessField) => string | undefined;
@@ -48,6 +49,11 @@ export interface CompiledRule {
    * when the rule gives no such guarantee (see `requiredLiterals`).
    */
   readonly literals: readonly string[] | null;
+  /**
+   * The pipes after tstats (`where`, `eval`, `rex`, `search`, ...), compiled once, run on each
+   * group's row when findings are built. Absent for rules built without a search.
+   */
+  readonly pipeline?: Pipeline;
 }
 
 /** Result of loading one rule file. */

@@ -65,7 +65,7 @@ describe("compileDetection", () => {
         "| tstats count avg(Processes.process_id) as p from datamodel=Endpoint.Processes by Processes.dest",
         /aggregation avg\(Processes.process_id\)/,
       ],
-      [`${HEAD} by Processes.dest | where count > 5`, /pipe "\| where count >"/],
+      [`${HEAD} by Processes.dest | lookup tools name`, /pipe "\| lookup tools name" after tstats/],
       [
         "| tstats count from datamodel=Network_Traffic.All_Traffic by All_Traffic.dest",
         /datamodel Network_Traffic/,

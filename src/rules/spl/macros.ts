@@ -51,6 +51,36 @@ export function withBuiltins(macros: Iterable<Macro>): Map<string, Macro> {
 }
 
 /**
+ * Replaces each `` `call` `` outside double-quoted strings (a backtick inside a string, as in
+ * `split(process, "`")`, is a character, not a macro).
+ */
+function replaceMacroCalls(search: string, expand: (call: string) => string): string {
+  let out = "";
+  let quote = false;
+  for (let i = 0; i < search.length; i++) {
+    const c = search[i] as string;
+    if (quote) {
+      if (c === "\\" && i + 1 < search.length) {
+        out += c + search[i + 1];
+        i++;
+        continue;
+      }
+      if (c === '"') quote = false;
+      out += c;
+    } else if (c === '"') {
+      quote = true;
+      out += c;
+    } else if (c === "`") {
+      const end = search.indexOf("`", i + 1);
+      if (end === -1) return out + search.slice(i);
+      out += expand(search.slice(i + 1, end));
+      i = end;
+    } else out += c;
+  }
+  return out;
+}
+
+/**
  * Expands every `` `macro` `` and `` `macro(a, b)` `` in `search`, recursively. A `*_filter`
  * macro that is not defined expands to `search *`, as security_content ships them empty; any
  * other undefined macro makes the search unsupported, naming the macro.
@@ -59,7 +89,7 @@ export function expandMacros(search: string, table: MacroTable, depth = 0): stri
   if (search.indexOf("`") === -1) return search;
   if (depth > MAX_DEPTH)
     throw new UnsupportedSearchError("macro expansion nested too deep (recursive macro?)");
-  return search.replace(/`([^`]*)`/g, (_m, call: string) => {
+  return replaceMacroCalls(search, (call) => {
     const open = call.indexOf("(");
     const name = (open === -1 ? call : call.slice(0, open)).trim();
     const args = open === -1 ? [] : splitArgs(call.slice(open + 1, call.lastIndexOf(")")));

@@ -20,6 +20,18 @@ function splitOutsideQuotes(text: string, sep: string): string[] {
   return parts;
 }
 
+/** Index of character `c` outside double quotes, or -1 (`"*[kworker/*"` is a value, not a subsearch). */
+function findOutsideQuotes(text: string, c: string): number {
+  let quote = false;
+  for (let i = 0; i < text.length; i++) {
+    const d = text[i];
+    if (quote && d === "\\") i++;
+    else if (d === '"') quote = !quote;
+    else if (!quote && d === c) return i;
+  }
+  return -1;
+}
+
 /** Index of the standalone word `word` (case-insensitive) outside quotes and parentheses. */
 function findWord(text: string, word: string, from = 0): number {
   let quote = false;
@@ -89,7 +101,7 @@ export function parseTstats(search: string): TstatsSearch {
       `search does not start with tstats (starts "${first.split(/\s/)[0] ?? ""}")`,
     );
   }
-  if (first.includes("[")) throw new UnsupportedSearchError("subsearch in tstats");
+  if (findOutsideQuotes(first, "[") !== -1) throw new UnsupportedSearchError("subsearch in tstats");
   const body = first.slice("tstats".length);
   const fromAt = findWord(body, "from");
   if (fromAt === -1) throw new UnsupportedSearchError("tstats without from datamodel=");

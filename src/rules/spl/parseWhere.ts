@@ -22,6 +22,11 @@ function isBreak(c: string): boolean {
   );
 }
 
+/** `()` at `j`, inside a bare value that started at `start` (so not a grouping parenthesis). */
+function isEmptyCall(text: string, j: number, start: number): boolean {
+  return j > start && text[j] === "(" && text[j + 1] === ")";
+}
+
 /**
  * Splunk search tokens. A bare value after an operator runs to the next space, comma or
  * parenthesis (so `*--type=renderer*` stays one value); a quoted one may hold anything, with
@@ -71,7 +76,10 @@ function tokenize(text: string): Token[] {
     }
     let j = i;
     if (afterOp) {
-      while (j < text.length && !isBreak(text[j] as string)) j++;
+      // an empty `()` inside a bare value is part of it: `process=*GetCurrent()*`
+      while (j < text.length && (!isBreak(text[j] as string) || isEmptyCall(text, j, i))) {
+        j += isEmptyCall(text, j, i) ? 2 : 1;
+      }
     } else {
       while (
         j < text.length &&
