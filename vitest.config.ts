@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // fauxqs (S3 + SQS) and dynalite for test/integration; started once, on free ports.
+    globalSetup: ["test/integration/globalSetup.ts"],
   },
 });

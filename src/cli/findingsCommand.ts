@@ -26,30 +26,34 @@ function clip(s: string, width: number): string {
   return s.length <= width ? s.padEnd(width) : `${s.slice(0, Math.max(0, width - 1))}…`;
 }
 
-/** A fixed-width table of aggregates; the process column takes the rest of the width. */
+/** A table of aggregates: columns as wide as their content (capped); the process takes the rest. */
 export function aggregatesTable(rows: readonly AggregateRecord[], width = 160): string {
   if (rows.length === 0) return "No findings.\n";
   const cols = [
-    { head: "RISK", w: 4, get: (r: AggregateRecord) => String(r.risk_score ?? "") },
-    { head: "DETECTION", w: 34, get: (r: AggregateRecord) => r.detection.name },
-    { head: "DEST", w: 20, get: (r: AggregateRecord) => r.fields.dest ?? "" },
-    { head: "USER", w: 20, get: (r: AggregateRecord) => r.fields.user ?? "" },
-    { head: "COUNT", w: 6, get: (r: AggregateRecord) => String(r.count) },
-    { head: "OBJECTS", w: 7, get: (r: AggregateRecord) => String(r.objects) },
+    { head: "RISK", max: 4, get: (r: AggregateRecord) => String(r.risk_score ?? "") },
+    { head: "DETECTION", max: 48, get: (r: AggregateRecord) => r.detection.name },
+    { head: "DEST", max: 32, get: (r: AggregateRecord) => r.fields.dest ?? "" },
+    { head: "USER", max: 28, get: (r: AggregateRecord) => r.fields.user ?? "" },
+    { head: "COUNT", max: 9, get: (r: AggregateRecord) => String(r.count) },
+    { head: "OBJECTS", max: 9, get: (r: AggregateRecord) => String(r.objects) },
     {
       head: "LAST SEEN (UTC)",
-      w: 19,
+      max: 19,
       get: (r: AggregateRecord) => (r.lastTime ?? "").slice(0, 19).replace("T", " "),
     },
-  ];
+  ].map((c) => ({
+    ...c,
+    w: Math.min(c.max, Math.max(c.head.length, ...rows.map((r) => c.get(r).length))),
+  }));
   const fixed = cols.reduce((n, c) => n + c.w + 2, 0);
   const processWidth = Math.max(20, width - fixed);
   const line = (cells: string[]) => cells.join("  ").trimEnd();
   const out = [line([...cols.map((c) => clip(c.head, c.w)), "PROCESS"])];
-  for (const r of rows)
+  for (const r of rows) {
     out.push(
       line([...cols.map((c) => clip(c.get(r), c.w)), clip(r.fields.process ?? "", processWidth)]),
     );
+  }
   return `${out.join("\n")}\n`;
 }
 

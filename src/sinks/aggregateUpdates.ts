@@ -1,5 +1,11 @@
-import { type DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import type { Finding } from "../detect/types.js";
+import { SinkError } from "./errors.js";
 import { withNames } from "./expressionNames.js";
 import { type RetryPolicy, withRetry } from "./retry.js";
 import {
@@ -102,12 +108,16 @@ async function widenRange(
 }
 
 /**
- * Adds one object's finding to its aggregate, exactly once. A single `UpdateItem` adds the count,
- * one object and this scan's id to `contributors`, on condition that the id is not there yet:
- * the check and the increments are one atomic write, so a redelivery, an SDK retry of a write
- * whose answer was lost, or a crash between steps never counts twice, and two objects updating
- * one aggregate at once both count (`ADD`, never read-modify-write).
- * Returns whether the caller should later remove its id to keep `contributors` small.
+ * Adds one object's finding to its aggregate, exactly once, with conditional writes only:
+ * 1. a new aggregate is created whole by a `PutItem` on condition that it does not exist yet;
+ * 2. otherwise one `UpdateItem` adds the count, one object and this scan's id to `contributors`,
+ *    on condition that the id is not there yet. The check and the increments are one atomic
+ *    write, so a redelivery, an SDK retry of a write whose answer was lost, or a crash between
+ *    steps never counts twice, and objects updating one aggregate at once all count (`ADD`,
+ *    never read-modify-write).
+ * Most hunting aggregates are new (their by-fields include process ids), so the usual cost is
+ * one put (see README "Idempotency"). Returns whether the caller should later remove its id to
+ * keep `contributors` small.
  */
 export async function applyAggregate(
   ctx: AggregateContext,
@@ -116,55 +126,100 @@ export async function applyAggregate(
   now: Date,
   expires: number,
 ): Promise<{ applied: boolean; trim: boolean }> {
-  const key = KEYS.aggregate(aggregateIdOf(f), f.detection.id);
+  const aggregateId = aggregateIdOf(f);
+  const key = KEYS.aggregate(aggregateId, f.detection.id);
   const cid = contributorId(source.scanId);
-  const times = [
-    ...(f.firstTime === null ? [] : ["#firstTime = if_not_exists(#firstTime, :ft)"]),
-    ...(f.lastTime === null ? [] : ["#lastTime = if_not_exists(#lastTime, :lt)"]),
-  ];
-  const out = await conditional(ctx, {
-    TableName: ctx.table,
-    Key: key,
-    UpdateExpression: [
-      "ADD #count :count, #objects :one, #contributors :cids",
-      `SET #type = :type, #aggregate_id = :aid, #detection = :detection, #risk_score = :risk,
-        #message = :message, #fields = if_not_exists(#fields, :fields),
-        #first_seen_at = if_not_exists(#first_seen_at, :now), #updated_at = :now,
-        #last_source = :source, #expires_at = :exp${times.map((t) => `, ${t}`).join("")}`,
-    ].join(" "),
-    ConditionExpression: "NOT contains(#contributors, :cid)",
-    ExpressionAttributeValues: {
-      ":count": f.count,
-      ":one": 1,
-      ":cids": new Set([cid]),
-      ":cid": cid,
-      ":type": ITEM_TYPES.aggregate,
-      ":aid": key.sk.slice(key.sk.lastIndexOf("#") + 1),
-      ":detection": f.detection,
-      ":risk": f.risk_score,
-      ":message": f.message,
-      ":fields": f.fields,
-      ":now": now.toISOString(),
-      ":source": {
-        uri: source.uri,
-        version_id: source.versionId ?? null,
-        etag: source.eTag ?? null,
+  const lastSource = {
+    uri: source.uri,
+    version_id: source.versionId ?? null,
+    etag: source.eTag ?? null,
+  };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const created = await conditionalPut(ctx, {
+      ...key,
+      type: ITEM_TYPES.aggregate,
+      aggregate_id: aggregateId,
+      detection: f.detection,
+      risk_score: f.risk_score,
+      message: f.message,
+      fields: f.fields,
+      count: f.count,
+      objects: 1,
+      contributors: new Set([cid]),
+      ...(f.firstTime === null ? {} : { firstTime: f.firstTime }),
+      ...(f.lastTime === null ? {} : { lastTime: f.lastTime }),
+      first_seen_at: now.toISOString(),
+      updated_at: now.toISOString(),
+      last_source: lastSource,
+      expires_at: expires,
+    });
+    if (created) return { applied: true, trim: false };
+    const out = await conditional(ctx, {
+      TableName: ctx.table,
+      Key: key,
+      UpdateExpression: `ADD #count :count, #objects :one, #contributors :cids
+        SET #detection = :detection, #risk_score = :risk, #updated_at = :now, #last_source = :source,
+        #expires_at = :exp`,
+      ConditionExpression: "attribute_exists(#pk) AND NOT contains(#contributors, :cid)",
+      ExpressionAttributeValues: {
+        ":count": f.count,
+        ":one": 1,
+        ":cids": new Set([cid]),
+        ":cid": cid,
+        ":detection": f.detection,
+        ":risk": f.risk_score,
+        ":now": now.toISOString(),
+        ":source": lastSource,
+        ":exp": expires,
       },
-      ":exp": expires,
-      ...(f.firstTime === null ? {} : { ":ft": f.firstTime }),
-      ...(f.lastTime === null ? {} : { ":lt": f.lastTime }),
-    },
-    ReturnValues: "ALL_NEW",
-  });
-  if (out === false) {
-    // Applied by an earlier attempt of this scan; the range widening may not have been.
-    await widenRange(ctx, key, f);
-    return { applied: false, trim: true };
+      ReturnValues: "ALL_NEW",
+    });
+    if (out !== false) {
+      const item = out.Attributes ?? {};
+      await widenRange(ctx, key, f, item);
+      const kept = (item.contributors as Set<string> | undefined)?.size ?? 0;
+      return { applied: true, trim: kept > TABLE_LAYOUT.contributorsKept };
+    }
+    // Either applied by an earlier attempt of this scan, or the item vanished (TTL) in between.
+    const current = await ctx.client.send(
+      new GetCommand({ TableName: ctx.table, Key: key, ConsistentRead: true }),
+    );
+    if (current.Item !== undefined) {
+      // Applied before; the range widening may not have been.
+      await widenRange(ctx, key, f);
+      return { applied: false, trim: true };
+    }
   }
-  const item = out.Attributes ?? {};
-  await widenRange(ctx, key, f, item);
-  const kept = (item.contributors as Set<string> | undefined)?.size ?? 0;
-  return { applied: true, trim: kept > TABLE_LAYOUT.contributorsKept };
+  throw new SinkError(
+    "aggregate-update-failed",
+    `aggregate ${key.pk}/${key.sk} kept changing under the update`,
+  );
+}
+
+/** Creates an item on condition that it does not exist; false when it does. */
+async function conditionalPut(
+  ctx: AggregateContext,
+  item: Record<string, unknown>,
+): Promise<boolean> {
+  try {
+    await withRetry(
+      () =>
+        ctx.client.send(
+          new PutCommand(
+            withNames({
+              TableName: ctx.table,
+              Item: item,
+              ConditionExpression: "attribute_not_exists(#pk)",
+            }),
+          ),
+        ),
+      ctx.retry,
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
 }
 
 /** Removes this scan's id from an aggregate's `contributors` (never creates the item). */
