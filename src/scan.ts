@@ -1,5 +1,7 @@
 import { Aggregator } from "./detect/Aggregator.js";
 import { parseInterest } from "./detect/parseInterest.js";
+import { SigmaAggregator } from "./detect/SigmaAggregator.js";
+import { withSigmaInterest } from "./detect/sigmaInterest.js";
 import type { Finding, SourceRef } from "./detect/types.js";
 import type { ByteSource } from "./input/types.js";
 import { unwrap } from "./input/unwrap.js";
@@ -8,6 +10,7 @@ import { eventType } from "./parse/eventType.js";
 import { IssueLog, type IssueReport } from "./parse/IssueLog.js";
 import { selectParser } from "./parse/selectParser.js";
 import type { ParseInterest, ParseIssue } from "./parse/types.js";
+import type { SigmaRule } from "./rules/sigma/types.js";
 import type { CompiledRule } from "./rules/types.js";
 
 /** What one scanned input amounted to; the CLI prints it and the Lambda sends it. */
@@ -37,6 +40,8 @@ export interface ScanResult {
 
 export interface ScanOptions {
   readonly rules: readonly CompiledRule[];
+  /** Sigma rules to run beside `rules` (on every event their log sources map to). */
+  readonly sigmaRules?: readonly SigmaRule[];
   /** Called with the number of source bytes read so far, after each chunk. */
   readonly onBytes?: (bytes: number) => void;
   /** Called for every parse issue (after it is counted). */
@@ -70,6 +75,10 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
   const tally = { bytes: 0 };
   const issues = new IssueLog(options.onIssue);
   const aggregator = new Aggregator(options.rules);
+  const sigma = options.sigmaRules?.length ? new SigmaAggregator(options.sigmaRules) : undefined;
+  const baseInterest = options.interest ?? parseInterest(options.rules);
+  const interest =
+    sigma === undefined ? baseInterest : withSigmaInterest(baseInterest, sigma.eventIds());
   const eventsByType: Record<string, number> = {};
   let events = 0;
   let processRecords = 0;
@@ -83,7 +92,7 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
     format = parser.format;
     for await (const event of parser.parse(content.stream, {
       onIssue: issues.onIssue,
-      interest: options.interest ?? parseInterest(options.rules),
+      ...(interest === undefined ? {} : { interest }),
     })) {
       events++;
       const type = eventType(event);
@@ -94,6 +103,7 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
         processRecords++;
         aggregator.add(record);
       }
+      sigma?.add(event, record);
     }
   } catch (err) {
     const e = err as { code?: unknown; message?: string };
@@ -107,7 +117,8 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
     // Release the file handle or socket even when reading stopped early.
     (raw as { destroy?: () => void }).destroy?.();
   }
-  const findings = aggregator.findings(options.sourceRef ?? { uri: source.uri });
+  const ref = options.sourceRef ?? { uri: source.uri };
+  const findings = [...aggregator.findings(ref), ...(sigma?.findings(ref) ?? [])];
   const summary: ScanSummary = {
     uri: source.uri,
     format,
@@ -117,7 +128,7 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
     eventsByType,
     processRecords,
     issues: issues.report(),
-    ruleFaults: aggregator.ruleFaults().total,
+    ruleFaults: aggregator.ruleFaults().total + (sigma?.ruleFaults().total ?? 0),
     findings: findings.length,
     durationMs: Math.round(performance.now() - started),
     status: error === undefined ? "ok" : "error",

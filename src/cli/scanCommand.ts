@@ -69,7 +69,7 @@ export async function scanCommand(
   } catch (err) {
     throw new UsageError(`cannot read rules: ${(err as Error).message}`, { cause: err });
   }
-  for (const l of ruleSet.loads)
+  for (const l of [...ruleSet.loads, ...ruleSet.sigmaLoads])
     if (l.status !== "ok" && !values.quiet)
       io.stderr.write(`sysmon-hunt: rule ${describeLoad(l)}\n`);
 
@@ -99,6 +99,7 @@ export async function scanCommand(
     try {
       const result = await scanSource(source, {
         rules: ruleSet.rules,
+        sigmaRules: ruleSet.sigmaRules,
         ...(progress ? { onBytes: (b: number) => progress.update(b, events) } : {}),
       });
       events = result.summary.events;
@@ -124,7 +125,8 @@ export async function scanCommand(
   if (values.output) await writeFile(values.output, text);
   else io.stdout.write(text);
   if (!values.quiet) {
-    const count = (s: RuleLoad["status"]) => ruleSet.loads.filter((l) => l.status === s).length;
+    const count = (s: RuleLoad["status"]) =>
+      [...ruleSet.loads, ...ruleSet.sigmaLoads].filter((l) => l.status === s).length;
     io.stderr.write(
       formatSummary({
         summaries,

@@ -97,7 +97,7 @@ export class SigmaAggregator {
   private faultCount = 0;
 
   constructor(readonly rules: readonly SigmaRule[]) {
-    this.index = new SigmaIndex(rules);
+    this.index = SigmaIndex.of(rules);
     this.groups = rules.map(() => new Map());
   }
 
@@ -109,9 +109,9 @@ export class SigmaAggregator {
   /** Tests one event; `record` is its CIM process record when the caller has built one. */
   add(event: WinEvent, record?: ProcessRecord): void {
     if (event.partial) return;
-    const candidates = this.index.candidates(event);
-    if (candidates.length === 0) return;
     const view = new EventView(event);
+    const candidates = this.index.candidates(view);
+    if (candidates.length === 0) return;
     let values: string[] | undefined;
     let time = Number.NaN;
     for (const c of candidates) {

@@ -2,6 +2,8 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { compileDetection } from "./compileDetection.js";
+import { compileSigmaText, dedupeSigma, looksLikeSigma } from "./sigma/loadSigmaRules.js";
+import type { SigmaLoad, SigmaRule } from "./sigma/types.js";
 import { type Macro, type MacroTable, withBuiltins } from "./spl/macros.js";
 import type { CompiledRule, RuleLoad } from "./types.js";
 
@@ -54,6 +56,10 @@ export interface RuleSet {
   readonly rules: readonly CompiledRule[];
   /** Every file's outcome, including the unsupported and broken ones. */
   readonly loads: readonly RuleLoad[];
+  /** Sigma rules found among the files (recognised by content, see `looksLikeSigma`). */
+  readonly sigmaRules: readonly SigmaRule[];
+  /** Every Sigma rule's outcome. */
+  readonly sigmaLoads: readonly SigmaLoad[];
 }
 
 /**
@@ -62,12 +68,18 @@ export interface RuleSet {
  */
 export async function loadRules(paths: readonly string[], macros: MacroTable): Promise<RuleSet> {
   const loads: RuleLoad[] = [];
+  const sigma: SigmaLoad[] = [];
   const seen = new Set<string>();
   for (const path of paths) {
     for (const file of await yamlFiles(path)) {
       let load: RuleLoad;
       try {
-        load = compileDetection(parseYaml(await readFile(file, "utf8")), file, macros);
+        const text = await readFile(file, "utf8");
+        if (looksLikeSigma(text) && !/^search\s*:/m.test(text)) {
+          sigma.push(...compileSigmaText(text, file));
+          continue;
+        }
+        load = compileDetection(parseYaml(text), file, macros);
       } catch (err) {
         load = { status: "error", file, reason: `cannot read rule: ${(err as Error).message}` };
       }
@@ -86,5 +98,7 @@ export async function loadRules(paths: readonly string[], macros: MacroTable): P
     }
   }
   const rules = loads.flatMap((l) => (l.status === "ok" ? [l.rule] : []));
-  return { rules, loads };
+  const sigmaLoads = dedupeSigma(sigma);
+  const sigmaRules = sigmaLoads.flatMap((l) => (l.status === "ok" ? [l.rule] : []));
+  return { rules, loads, sigmaRules, sigmaLoads };
 }

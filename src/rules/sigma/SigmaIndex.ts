@@ -1,6 +1,8 @@
 import type { WinEvent } from "../../parse/types.js";
+import { AhoCorasick } from "./AhoCorasick.js";
+import type { EventView, FieldRef } from "./EventView.js";
 import { ANY_EVENT, eventKey } from "./eventKey.js";
-import type { SigmaRule, ViewTest } from "./types.js";
+import type { SigmaRule, SigmaVariant, ViewTest } from "./types.js";
 
 /** A rule variant that applies to some event key. */
 export interface IndexedTest {
@@ -10,14 +12,85 @@ export interface IndexedTest {
   readonly test: ViewTest;
 }
 
+/** One field's needles for an event key: which gated tests each needle opens. */
+interface FieldScan {
+  readonly field: FieldRef | null;
+  readonly automaton: AhoCorasick;
+  /** Gated test indexes opened by each needle id. */
+  readonly opens: readonly (readonly number[])[];
+}
+
+/** What runs for the entries of one index key (exact, channel-wide or any), built on first use. */
+interface Plan {
+  /** Tests with no literal guarantee: run on every event of the key. */
+  readonly always: readonly IndexedTest[];
+  /** Tests that run only when a field scan finds one of their needles. */
+  readonly gated: readonly IndexedTest[];
+  readonly scans: readonly FieldScan[];
+  /** Per gated test: the event number it was last opened for. */
+  readonly marks: Int32Array;
+}
+
+interface Entry extends IndexedTest {
+  readonly variant: SigmaVariant;
+}
+
+const NO_PLAN: Plan = { always: [], gated: [], scans: [], marks: new Int32Array(0) };
+
+function buildPlan(entries: readonly Entry[]): Plan {
+  const always: IndexedTest[] = [];
+  const gated: IndexedTest[] = [];
+  const byField = new Map<string, { field: FieldRef | null; needles: Map<string, number[]> }>();
+  for (const e of entries) {
+    const req = e.variant.req;
+    const t: IndexedTest = { rule: e.rule, ruleIndex: e.ruleIndex, test: e.test };
+    if (req === null) {
+      always.push(t);
+      continue;
+    }
+    const g = gated.length;
+    gated.push(t);
+    for (const n of req) {
+      const fk = n.field === null ? "" : n.field.key;
+      const f = byField.get(fk) ?? { field: n.field, needles: new Map<string, number[]>() };
+      byField.set(fk, f);
+      const opens = f.needles.get(n.text) ?? [];
+      if (opens[opens.length - 1] !== g) opens.push(g);
+      f.needles.set(n.text, opens);
+    }
+  }
+  const scans: FieldScan[] = [...byField.values()].map(({ field, needles }) => ({
+    field,
+    automaton: new AhoCorasick([...needles.keys()]),
+    opens: [...needles.values()],
+  }));
+  return { always, gated, scans, marks: new Int32Array(gated.length) };
+}
+
+const shared = new WeakMap<readonly SigmaRule[], SigmaIndex>();
+
 /**
- * The rules that apply to each event key, built once: per event only the rules for its
- * channel and event id run (plus channel-wide and product-wide ones), looked up with one map
- * access once the combination has been seen.
+ * The rules that apply to each event key, and a literal pre-filter over them, built once per
+ * rule set (`SigmaIndex.of`) and shared by every scan. Per event, only the rules of its channel
+ * and event id (plus channel-wide and product-wide ones) are considered; of those, a rule whose
+ * every match needs one of a set of literals runs only when one Aho-Corasick pass over the
+ * field's lower-cased value finds one of them.
  */
 export class SigmaIndex {
-  private readonly exact = new Map<string, IndexedTest[]>();
-  private readonly merged = new Map<string, readonly IndexedTest[]>();
+  private readonly exact = new Map<string, Entry[]>();
+  private readonly plans = new Map<string, Plan>();
+  private readonly byEvent = new Map<string, readonly Plan[]>();
+  private gen = 0;
+
+  /** The index of a rule list, built on first use and kept while the list lives. */
+  static of(rules: readonly SigmaRule[]): SigmaIndex {
+    let index = shared.get(rules);
+    if (index === undefined) {
+      index = new SigmaIndex(rules);
+      shared.set(rules, index);
+    }
+    return index;
+  }
 
   constructor(readonly rules: readonly SigmaRule[]) {
     rules.forEach((rule, ruleIndex) => {
@@ -26,26 +99,74 @@ export class SigmaIndex {
           const list = this.exact.get(key) ?? [];
           // A rule appears once per key even when two variants claim it (the first wins).
           if (!list.some((t) => t.ruleIndex === ruleIndex))
-            list.push({ rule, ruleIndex, test: variant.test });
+            list.push({ rule, ruleIndex, test: variant.test, variant });
           this.exact.set(key, list);
         }
       }
     });
   }
 
-  /** The tests to run for an event, in rule order. */
-  candidates(event: WinEvent): readonly IndexedTest[] {
+  private plan(key: string): Plan {
+    let plan = this.plans.get(key);
+    if (plan === undefined) {
+      const entries = this.exact.get(key);
+      plan = entries === undefined ? NO_PLAN : buildPlan(entries);
+      this.plans.set(key, plan);
+    }
+    return plan;
+  }
+
+  private plansFor(event: WinEvent): readonly Plan[] {
     const key = eventKey(event.channel, event.eventId);
-    const hit = this.merged.get(key);
-    if (hit !== undefined) return hit;
-    const found = [
-      ...(this.exact.get(key) ?? []),
-      ...(this.exact.get(eventKey(event.channel, "*")) ?? []),
-      ...(this.exact.get(ANY_EVENT) ?? []),
-    ].sort((a, b) => a.ruleIndex - b.ruleIndex);
-    const unique = found.filter((t, i) => i === 0 || found[i - 1]?.ruleIndex !== t.ruleIndex);
-    this.merged.set(key, unique);
-    return unique;
+    let plans = this.byEvent.get(key);
+    if (plans === undefined) {
+      plans = [
+        this.plan(key),
+        this.plan(eventKey(event.channel, "*")),
+        this.plan(ANY_EVENT),
+      ].filter((p) => p !== NO_PLAN);
+      this.byEvent.set(key, plans);
+    }
+    return plans;
+  }
+
+  /** The tests worth running for an event: those without a pre-filter and those it opens. */
+  candidates(view: EventView): IndexedTest[] {
+    const out: IndexedTest[] = [];
+    if (this.gen >= 0x7fffffff) {
+      for (const p of this.plans.values()) p.marks.fill(0);
+      this.gen = 0;
+    }
+    const gen = ++this.gen;
+    for (const plan of this.plansFor(view.event)) {
+      for (const t of plan.always) out.push(t);
+      const { gated, marks } = plan;
+      for (const scan of plan.scans) {
+        const values = scan.field === null ? view.rawValues() : [view.raw(scan.field)];
+        for (const v of values) {
+          if (v === undefined || v === "") continue;
+          const found = scan.automaton.scan(v, this.hits(scan.automaton.needles));
+          const hits = this.hitBuffer;
+          for (let h = 0; h < found; h++) {
+            for (const g of scan.opens[hits[h] as number] as readonly number[]) {
+              if (marks[g] !== gen) {
+                marks[g] = gen;
+                out.push(gated[g] as IndexedTest);
+              }
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private hitBuffer = new Int32Array(64);
+
+  /** A reusable buffer with room for `n` needle ids. */
+  private hits(n: number): Int32Array {
+    if (this.hitBuffer.length < n) this.hitBuffer = new Int32Array(n);
+    return this.hitBuffer;
   }
 
   /** Event ids some rule needs, or `all` when a rule applies to any id of a channel or event. */

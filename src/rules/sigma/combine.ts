@@ -1,4 +1,5 @@
 import type { CostedTest } from "./compileValue.js";
+import { best, union } from "./requirement.js";
 import type { ViewTest } from "./types.js";
 
 const byCost = (a: CostedTest, b: CostedTest): number => a.cost - b.cost;
@@ -20,7 +21,7 @@ export function anyOf(tests: readonly CostedTest[]): CostedTest {
       return false;
     };
   }
-  return { test, cost: total(tests) };
+  return { test, cost: total(tests), req: union(tests.map((t) => t.req)) };
 }
 
 /** AND of tests, cheapest first. */
@@ -39,12 +40,12 @@ export function allOf(tests: readonly CostedTest[]): CostedTest {
       return true;
     };
   }
-  return { test, cost: sorted[0]?.cost ?? 0 };
+  return { test, cost: sorted[0]?.cost ?? 0, req: best(tests.map((t) => t.req)) };
 }
 
 export function negate(t: CostedTest): CostedTest {
   const f = t.test;
-  return { test: (v) => !f(v), cost: t.cost };
+  return { test: (v) => !f(v), cost: t.cost, req: null };
 }
 
 /** At least `n` of the tests. */
@@ -54,6 +55,8 @@ export function atLeast(n: number, tests: readonly CostedTest[]): CostedTest {
   const fns = [...tests].sort(byCost).map((t) => t.test);
   return {
     cost: total(tests),
+    // At least one of the tests holds, so their union is required.
+    req: union(tests.map((t) => t.req)),
     test: (v) => {
       let hits = 0;
       for (let k = 0; k < fns.length; k++) {

@@ -117,7 +117,7 @@ export function compileSigmaRule(doc: YMap, file: string, options: SigmaOptions 
     };
     let body = compileDetection(detection, conditions, ctx);
     if (ls.extra !== undefined) body = allOf([compileSearch(ls.extra as YMap, ctx), body]);
-    return { label: ls.label, keys: ls.keys, test: body.test };
+    return { label: ls.label, keys: ls.keys, test: body.test, req: body.req };
   });
   const byKey = new Map<string, ViewTest>();
   for (const v of variants) for (const k of v.keys) if (!byKey.has(k)) byKey.set(k, v.test);

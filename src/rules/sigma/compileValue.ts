@@ -6,6 +6,7 @@ import { unsupported } from "./errors.js";
 import { type FieldMapping, fieldRef } from "./fields.js";
 import type { SigmaValue } from "./modifiers.js";
 import { compileRuleRegex } from "./regex/compileRuleRegex.js";
+import { longestLiteral, needle, type Requirement } from "./requirement.js";
 import {
   mapLiterals,
   type Piece,
@@ -16,10 +17,18 @@ import {
 } from "./sigmaString.js";
 import type { ViewTest } from "./types.js";
 
-/** A compiled test and its relative cost, so cheap tests run first in `and`/`or`. */
+/**
+ * A compiled test, its relative cost (cheap tests run first in `and`/`or`) and the literals
+ * every match needs (the index runs a rule only when the event has one of them).
+ */
 export interface CostedTest {
   readonly test: ViewTest;
   readonly cost: number;
+  readonly req: Requirement;
+}
+
+function longestRequired(required: readonly string[]): string {
+  return required.reduce((a, b) => (b.length > a.length ? b : a), "");
 }
 
 function stringPieces(v: Extract<SigmaValue, { k: "str" }>): readonly Piece[] {
@@ -48,9 +57,11 @@ export function compileFieldValue(
       const pieces = v.k === "str" ? stringPieces(v) : parseSigmaString(String(v.b));
       const t = compileGlob(pieces, !cased);
       const cost = globCost(pieces);
+      const req = needle(field, longestLiteral(pieces));
       if (cased) {
         return {
           cost,
+          req,
           test: (view) => {
             const s = view.raw(field);
             return s !== undefined && t(s);
@@ -59,6 +70,7 @@ export function compileFieldValue(
       }
       return {
         cost,
+        req,
         test: (view) => {
           const s = view.lower(field);
           return s !== undefined && t(s);
@@ -69,6 +81,7 @@ export function compileFieldValue(
       const rr = compileRuleRegex(v.pattern, v.flags);
       return {
         cost: rr.engine === "linear" ? 20 : 10,
+        req: needle(field, longestRequired(rr.required)),
         test: (view) => {
           const s = view.raw(field);
           return s !== undefined && rr.test(s, view.lower(field) as string);
@@ -79,6 +92,7 @@ export function compileFieldValue(
       const t = compileCidr(v.text);
       return {
         cost: 6,
+        req: null,
         test: (view) => {
           const s = view.raw(field);
           return s !== undefined && t(s);
@@ -97,6 +111,7 @@ export function compileFieldValue(
               : (x: number) => x >= n;
       return {
         cost: 3,
+        req: null,
         test: (view) => {
           const s = view.raw(field)?.trim();
           if (s === undefined || s === "") return false;
@@ -115,6 +130,7 @@ export function compileFieldValue(
         : (view: Parameters<ViewTest>[0], f: FieldRef) => view.lower(f);
       return {
         cost: 5,
+        req: null,
         test: (view) => {
           const a = read(view, field);
           const b = read(view, other);
@@ -124,11 +140,12 @@ export function compileFieldValue(
     }
     case "exists": {
       const present = v.present;
-      return { cost: 1, test: (view) => (view.raw(field) !== undefined) === present };
+      return { cost: 1, req: null, test: (view) => (view.raw(field) !== undefined) === present };
     }
     case "null":
       return {
         cost: 1,
+        req: null,
         test: (view) => {
           const s = view.raw(field);
           return s === undefined || s === "";
@@ -145,12 +162,17 @@ export function compileKeywordValue(v: SigmaValue, cased: boolean): CostedTest {
   if (v.k === "str") {
     const pieces = withStars(stringPieces(v), true, true);
     const t = compileGlob(pieces, !cased);
-    if (cased) return { cost: 8, test: (view) => view.rawValues().some(t) };
-    return { cost: 8, test: (view) => view.lowerValues().some(t) };
+    const req = needle(null, longestLiteral(pieces));
+    if (cased) return { cost: 8, req, test: (view) => view.rawValues().some(t) };
+    return { cost: 8, req, test: (view) => view.lowerValues().some(t) };
   }
   if (v.k === "re") {
     const rr = compileRuleRegex(v.pattern, v.flags);
-    return { cost: 30, test: (view) => view.rawValues().some((s) => rr.test(s, s.toLowerCase())) };
+    return {
+      cost: 30,
+      req: needle(null, longestRequired(rr.required)),
+      test: (view) => view.rawValues().some((s) => rr.test(s, s.toLowerCase())),
+    };
   }
   throw unsupported(`keyword search with a ${v.k} value`);
 }

@@ -1,5 +1,6 @@
 import type { WinEvent } from "../../parse/types.js";
 import type { EventView } from "./EventView.js";
+import type { Requirement } from "./requirement.js";
 
 export const SIGMA_LEVELS = ["informational", "low", "medium", "high", "critical"] as const;
 export type SigmaLevel = (typeof SIGMA_LEVELS)[number];
@@ -29,6 +30,8 @@ export interface SigmaVariant {
   readonly label: string;
   readonly keys: readonly string[];
   readonly test: ViewTest;
+  /** Literals one of which every matching event holds (null: no such guarantee). */
+  readonly req: Requirement;
 }
 
 /** A Sigma rule ready to run: compiled once at load; only `test`/`match` run per event. */

@@ -4,8 +4,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { selectParser } from "../../../src/parse/selectParser.js";
 import type { WinEvent } from "../../../src/parse/types.js";
+import { EventView } from "../../../src/rules/sigma/EventView.js";
 import { loadSigmaRules, type SigmaRuleSet } from "../../../src/rules/sigma/loadSigmaRules.js";
 import { SYSMON_CATEGORY_EVENTS } from "../../../src/rules/sigma/logsource.js";
+import { SigmaIndex } from "../../../src/rules/sigma/SigmaIndex.js";
 import notLoaded from "./fixtures/sigmahq-windows-not-loaded.json" with { type: "json" };
 
 const SHARED = new URL("../../../../shared/", import.meta.url).pathname;
@@ -161,5 +163,36 @@ describe("SigmaHQ Windows rules", () => {
       }));
     expect(rows).toEqual(notLoaded);
     expect(set.loads.length).toBe(set.rules.length + rows.length);
+  });
+});
+
+describe("the literal pre-filter of SigmaIndex", () => {
+  it("never hides a match: the same rules fire as when every rule runs on every event", async () => {
+    const files = [
+      join(SHARED, "data/evtx/omerbenamram-evtx/sysmon.evtx"),
+      ...cases().map((c) => join(REGRESSION, c.dir, `${c.ruleId}.evtx`)),
+    ];
+    const index = new SigmaIndex(set.rules);
+    let events = 0;
+    let matches = 0;
+    for (const file of files) {
+      for (const e of (await parseFile(file)).events) {
+        const view = new EventView(e);
+        const viaIndex = index
+          .candidates(view)
+          .filter((c) => c.test(view))
+          .map((c) => c.rule.meta.id)
+          .sort();
+        const everyRule = set.rules
+          .filter((r) => r.match(e))
+          .map((r) => r.meta.id)
+          .sort();
+        expect(viaIndex).toEqual(everyRule);
+        events++;
+        matches += everyRule.length;
+      }
+    }
+    expect(events).toBeGreaterThan(400);
+    expect(matches).toBeGreaterThan(100);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { WinEvent } from "../../../src/parse/types.js";
+import { EventView } from "../../../src/rules/sigma/EventView.js";
 import { eventKey } from "../../../src/rules/sigma/eventKey.js";
 import { logsourceVariants } from "../../../src/rules/sigma/logsource.js";
 import { SigmaIndex } from "../../../src/rules/sigma/SigmaIndex.js";
@@ -152,17 +153,65 @@ describe("logsource mapping", () => {
 });
 
 describe("SigmaIndex", () => {
-  it("returns only the rules for an event's channel and id, in rule order", () => {
+  it("considers only the rules for an event's channel and id, opened by their literals", () => {
     const a = rule("category: process_creation\nproduct: windows", "Image|endswith: 'a.exe'");
     const b = rule("category: network_connection\nproduct: windows", "Image|endswith: 'a.exe'");
     const c = rule("product: windows\nservice: sysmon", "EventID: 1");
     const index = new SigmaIndex([a, b, c]);
-    expect(index.candidates(proc({})).map((t) => t.rule)).toEqual([a, c]);
-    expect(index.candidates(sysmonEvent(3, {})).map((t) => t.rule)).toEqual([b, c]);
-    expect(index.candidates(security4688({})).map((t) => t.rule)).toEqual([a]);
-    expect(index.candidates(event("System", 1, {}))).toEqual([]);
+    const rulesFor = (e: WinEvent) =>
+      index
+        .candidates(new EventView(e))
+        .map((t) => t.rule)
+        .sort((x, y) => [a, b, c].indexOf(x) - [a, b, c].indexOf(y));
+    expect(rulesFor(proc({ Image: "C:\\A.EXE" }))).toEqual([a, c]);
+    // `a` needs "a.exe" in Image: without it, only the rule with no literal runs.
+    expect(rulesFor(proc({ Image: "C:\\b.exe" }))).toEqual([c]);
+    expect(rulesFor(sysmonEvent(3, { Image: "x\\a.exe" }))).toEqual([b]);
+    expect(rulesFor(security4688({ NewProcessName: "c:\\a.exe" }))).toEqual([a]);
+    expect(rulesFor(security4688({ Image: "c:\\a.exe" }))).toEqual([]);
+    expect(rulesFor(event("System", 1, {}))).toEqual([]);
     expect(index.eventIds()).toBe("all");
     expect(new SigmaIndex([a, b]).eventIds()).toEqual(new Set([1, 4688, 3]));
     expect(eventKey("Security", 4688)).toBe("security#4688");
+  });
+
+  it("derives a literal requirement only where every match needs it", () => {
+    const req = (body: string) =>
+      sigma(
+        `title: t\nid: r\nlogsource: {category: process_creation, product: windows}\ndetection:\n${body}\n`,
+      ).variants[0]?.req?.map((n) => `${n.field?.key ?? "*"}:${n.text}`) ?? null;
+    expect(
+      req("    s:\n        Image|endswith: '\\x.exe'\n        User: bob\n    condition: s"),
+    ).toEqual(["Image:\\x.exe"]);
+    expect(
+      req(
+        "    s:\n        CommandLine|contains:\n            - ' -enc '\n            - ' /e '\n    condition: s",
+      ),
+    ).toEqual(["CommandLine: -enc ", "CommandLine: /e "]);
+    expect(
+      req(
+        "    s:\n        CommandLine|contains|all:\n            - 'ab'\n            - 'longer'\n    condition: s",
+      ),
+    ).toEqual(["CommandLine:longer"]);
+    expect(
+      req(
+        "    a:\n        Image|endswith: 'x.exe'\n    b:\n        OriginalFileName: 'X.EXE'\n    condition: a or b",
+      ),
+    ).toEqual(["Image:x.exe", "OriginalFileName:x.exe"]);
+    expect(
+      req(
+        "    a:\n        Image|endswith: 'x.exe'\n    b:\n        User|exists: true\n    condition: a or b",
+      ),
+    ).toBeNull();
+    expect(
+      req(
+        "    a:\n        Image|endswith: 'x.exe'\n    f:\n        User: bob\n    condition: not f and a",
+      ),
+    ).toEqual(["Image:x.exe"]);
+    expect(req("    a:\n        Image|endswith: 'x.exe'\n    condition: not a")).toBeNull();
+    expect(req("    a:\n        CommandLine|re: 'net\\s+user'\n    condition: a")).toEqual([
+      "CommandLine:user",
+    ]);
+    expect(req("    k:\n        - 'mimikatz'\n    condition: k")).toEqual(["*:mimikatz"]);
   });
 });
