@@ -33,6 +33,18 @@ export interface PublishResult {
 const str = (value: string): MessageAttributeValue => ({ DataType: "String", StringValue: value });
 
 /**
+ * JSON that SQS accepts: `JSON.stringify` already escapes control characters and lone
+ * surrogates; U+FFFE and U+FFFF (which SQS rejects) can only occur inside strings, where their
+ * escapes mean the same.
+ */
+export function sqsJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\uFFFE\uFFFF]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16)}`,
+  );
+}
+
+/**
  * Sends findings (one message each, the `Finding` schema as body) and the object's scan summary
  * to SQS with `SendMessageBatch`. Entries SQS reports as `Failed` are sent again with jittered
  * backoff; a sender fault, or entries still failing after the last attempt, throw `SinkError`.
@@ -56,7 +68,7 @@ export class SqsFindingsSink {
 
   findingMessage(f: Finding): OutboundMessage {
     return {
-      body: JSON.stringify(f),
+      body: sqsJson(f),
       attributes: {
         kind: str(MESSAGE_KINDS.finding),
         detection_id: str(f.detection.id),
@@ -70,7 +82,7 @@ export class SqsFindingsSink {
 
   summaryMessage(s: ScanSummaryMessage): OutboundMessage {
     return {
-      body: JSON.stringify(s),
+      body: sqsJson(s),
       attributes: { kind: str(MESSAGE_KINDS.summary) },
       ...(this.fifo ? { groupId: fifoGroupId(s.scan_id), dedupId: s.scan_id } : {}),
     };
