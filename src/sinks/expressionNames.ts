@@ -12,7 +12,9 @@ interface ExpressionInput {
  * of words, `bucket`, `key`, `count` and `status` among them); this adds the matching
  * `ExpressionAttributeNames` entries, `#name` -> `name`.
  */
-export function withNames<T extends ExpressionInput>(input: T): T {
+export function withNames<T extends ExpressionInput>(
+  input: T,
+): T & { ExpressionAttributeNames?: Record<string, string> } {
   const names: Record<string, string> = { ...input.ExpressionAttributeNames };
   const text = [
     input.UpdateExpression,
