@@ -1,6 +1,6 @@
 import type { ProcessRecord } from "../model/types.js";
 import type { EventPosition } from "../parse/types.js";
-import type { PipelineOutput } from "../rules/spl/eval/pipeline.js";
+import type { PipelineRow } from "../rules/spl/eval/index.js";
 import type { CompiledRule } from "../rules/types.js";
 import { type Accumulators, type AggregateValue, createAccumulators } from "./accumulators.js";
 import { findingId } from "./findingId.js";
@@ -127,63 +127,18 @@ export class Aggregator {
 
   /**
    * The findings, ordered by detection name, first time, then by-values. A rule's pipes after
-   * tstats run on each group's row here: a row they drop gives no finding, and the fields they
-   * create or change go into the finding's `computed` and its message. A pipe that throws on a
-   * row is a rule fault; the rule's other rows and the other rules go on.
+   * tstats run on its groups' rows here: a row they drop gives no finding, the fields they
+   * create or change go into the finding's `computed` and its message, and a row a `stats`
+   * merged from several groups gives one finding over all of them. A pipe that throws is a
+   * rule fault; the rule's other rows and the other rules go on.
    */
   findings(source: SourceRef): Finding[] {
     const out: Finding[] = [];
     this.rules.forEach((rule, r) => {
-      for (const g of (this.groups[r] as Map<string, Group>).values()) {
-        const fields: Record<string, string> = {};
-        rule.by.forEach((f, i) => {
-          fields[f] = g.values[i] as string;
-        });
-        const m = rule.meta;
-        const aggregates = g.acc?.result();
-        let piped: PipelineOutput | null = null;
-        if (rule.pipeline !== undefined) {
-          try {
-            piped = rule.pipeline.run({
-              by: g.values,
-              count: g.count,
-              minTime: g.minTime,
-              maxTime: g.maxTime,
-              aggregates,
-            });
-          } catch (err) {
-            this.recordFault(rule, err, positionOf(g.first));
-            continue;
-          }
-          if (piped === null) continue;
-        }
-        const computed = piped === null ? {} : piped.computed;
-        out.push({
-          finding_id: findingId(m.id, g.values, source),
-          detection: {
-            id: m.id,
-            name: m.name,
-            type: m.type,
-            version: m.version,
-            mitre_attack_id: m.mitre_attack_id,
-            analytic_story: m.analytic_story,
-          },
-          risk_score: m.risk_score,
-          impact: m.impact,
-          confidence: m.confidence,
-          message: renderMessage(m.message, {
-            ...(aggregates ? asText(aggregates) : {}),
-            ...fields,
-            ...(piped === null ? {} : piped.text),
-          }),
-          count: g.count,
-          firstTime: iso(g.minTime),
-          lastTime: iso(g.maxTime),
-          fields,
-          ...(aggregates === undefined ? {} : { aggregates }),
-          ...(Object.keys(computed).length === 0 ? {} : { computed }),
-          source: sourceOf(source, g),
-        });
+      const groups = [...(this.groups[r] as Map<string, Group>).values()];
+      const results = groups.map((g) => g.acc?.result());
+      for (const row of this.piped(rule, groups, results)) {
+        out.push(buildFinding(rule, groups, results, row, source));
       }
     });
     return out.sort(
@@ -193,6 +148,101 @@ export class Aggregator {
         JSON.stringify(a.fields).localeCompare(JSON.stringify(b.fields)),
     );
   }
+
+  /** The rows a rule's pipes let through; every group as it is when the rule has none. */
+  private piped(
+    rule: CompiledRule,
+    groups: readonly Group[],
+    results: ReadonlyArray<Record<string, AggregateValue> | undefined>,
+  ): PipelineRow[] {
+    if (rule.pipeline === undefined)
+      return groups.map((_g, i) => ({ sources: [i], computed: {}, text: {} }));
+    const at = (i: number): number => {
+      const g = groups[i];
+      return g === undefined ? 0 : positionOf(g.first);
+    };
+    try {
+      return rule.pipeline.run(
+        groups.map((g, i) => ({
+          by: g.values,
+          count: g.count,
+          minTime: g.minTime,
+          maxTime: g.maxTime,
+          aggregates: results[i],
+        })),
+        (i, err) => this.recordFault(rule, err, at(i)),
+      );
+    } catch (err) {
+      this.recordFault(rule, err, at(0));
+      return [];
+    }
+  }
+}
+
+/** Several groups as one: summed count, overall time range and evidence span. */
+function mergeGroups(members: readonly Group[]): Group {
+  const first = members.reduce((a, b) => (positionOf(b.first) < positionOf(a.first) ? b : a));
+  const last = members.reduce((a, b) => (positionOf(b.last) >= positionOf(a.last) ? b : a));
+  const times = members.flatMap((g) => [g.minTime, g.maxTime]).filter(Number.isFinite);
+  return {
+    values: [],
+    acc: undefined,
+    count: members.reduce((n, g) => n + g.count, 0),
+    minTime: times.length === 0 ? Number.NaN : Math.min(...times),
+    maxTime: times.length === 0 ? Number.NaN : Math.max(...times),
+    first: first.first,
+    last: last.last,
+  };
+}
+
+function buildFinding(
+  rule: CompiledRule,
+  groups: readonly Group[],
+  results: ReadonlyArray<Record<string, AggregateValue> | undefined>,
+  row: PipelineRow,
+  source: SourceRef,
+): Finding {
+  const members = row.sources.map((i) => groups[i] as Group);
+  const g = members.length === 1 ? (members[0] as Group) : mergeGroups(members);
+  let fields: Record<string, string> = {};
+  let aggregates: Record<string, AggregateValue> | undefined;
+  if (row.fields === undefined) {
+    rule.by.forEach((f, i) => {
+      fields[f] = g.values[i] as string;
+    });
+    aggregates = results[row.sources[0] ?? -1];
+  } else fields = { ...row.fields };
+  const m = rule.meta;
+  return {
+    finding_id: findingId(
+      m.id,
+      row.fields === undefined ? g.values : Object.values(fields),
+      source,
+    ),
+    detection: {
+      id: m.id,
+      name: m.name,
+      type: m.type,
+      version: m.version,
+      mitre_attack_id: m.mitre_attack_id,
+      analytic_story: m.analytic_story,
+    },
+    risk_score: m.risk_score,
+    impact: m.impact,
+    confidence: m.confidence,
+    message: renderMessage(m.message, {
+      ...(aggregates ? asText(aggregates) : {}),
+      ...fields,
+      ...row.text,
+    }),
+    count: g.count,
+    firstTime: iso(g.minTime),
+    lastTime: iso(g.maxTime),
+    fields,
+    ...(aggregates === undefined ? {} : { aggregates }),
+    ...(Object.keys(row.computed).length === 0 ? {} : { computed: row.computed }),
+    source: sourceOf(source, g),
+  };
 }
 
 function sourceOf(source: SourceRef, g: Group): FindingSource {

@@ -2,7 +2,7 @@ import { compileExpr, fieldName } from "./compileExpr.js";
 import { RuleError, UnsupportedSearchError } from "./errors.js";
 import { requiredLiterals } from "./requiredLiterals.js";
 import type { TstatsSearch } from "./spl/ast.js";
-import { compilePipes, type RowSpec } from "./spl/eval/pipeline.js";
+import { compilePipes, type RowSpec } from "./spl/eval/index.js";
 import { expandMacros, type MacroTable } from "./spl/macros.js";
 import { parseTstats } from "./spl/parseTstats.js";
 import type { AggregateSpec, ByField, CompiledRule, DetectionMeta, RuleLoad } from "./types.js";

@@ -1,5 +1,5 @@
 import type { ProcessField } from "../model/processFields.js";
-import type { Pipeline } from "./spl/eval/pipeline.js";
+import type { Pipeline } from "./spl/eval/index.js";
 
 /** Reads a record's field, lower-cased (undefined when the record lacks it). */
 export type FieldReader = (field: ProcessField) => string | undefined;

@@ -10,6 +10,7 @@ import {
   whereStage,
 } from "./rowCommands.js";
 import { compileSearchCommand } from "./searchRows.js";
+import { eventstatsStage, type Item, statsStage, type TableStage } from "./statsCommands.js";
 import {
   formatNumber,
   type Row,
@@ -43,23 +44,35 @@ export interface GroupInput {
   readonly aggregates: Readonly<Record<string, Value>> | undefined;
 }
 
-/** A row that passed every pipe. */
-export interface PipelineOutput {
+/** A row that passed every pipe, and the tstats groups it stands for. */
+export interface PipelineRow {
+  /** Indexes into the groups given to `run`: one, unless a `stats` merged rows. */
+  readonly sources: readonly number[];
   /**
-   * Fields the pipes created or changed (`eval`, `rex`, `rename` targets), named with the
-   * datamodel prefix dropped; the by-fields, times and aggregations as tstats gave them are
-   * not repeated.
+   * When a `stats ... by` regrouped the rows: its by-fields (datamodel prefix dropped) and
+   * values, which identify the finding instead of the tstats by-fields. `_time` is ISO-8601.
+   */
+  readonly fields?: Readonly<Record<string, string>>;
+  /**
+   * Fields the pipes created or changed (`eval`, `rex`, `rename` targets, `stats` results),
+   * named with the datamodel prefix dropped; the by-fields, times and aggregations as tstats
+   * gave them are not repeated.
    */
   readonly computed: Readonly<Record<string, Scalar | readonly string[]>>;
   /** Message text of the computed fields and of the count and time fields as the pipes left them. */
   readonly text: Readonly<Record<string, string>>;
 }
 
-/** The pipes after tstats compiled once into one transform of each group's row. */
+/** The pipes after tstats, compiled once, run over one detection's groups when findings are built. */
 export interface Pipeline {
-  /** Null when a pipe drops the row. May throw on a value a pipe cannot handle (a rule fault). */
-  run(group: GroupInput): PipelineOutput | null;
+  /**
+   * The rows that pass every pipe. A row stage that throws on a row drops that row and calls
+   * `onFault` with its group; a command over all rows (`stats`) that throws, throws.
+   */
+  run(groups: readonly GroupInput[], onFault: (group: number, err: unknown) => void): PipelineRow[];
 }
+
+type Stage = { readonly rows: RowStage } | { readonly table: TableStage };
 
 /** Commands we do not run, and why. */
 const UNSUPPORTED: Readonly<Record<string, string>> = {
@@ -77,26 +90,32 @@ function plainName(name: string): string {
   return name.replace(/(^|\()Processes\./g, "$1");
 }
 
-function compileOne(command: string, args: string): RowStage | null {
+function compileOne(command: string, args: string): Stage | null {
   switch (command) {
-    case "search":
-      return compileSearchCommand(args);
+    case "search": {
+      const test = compileSearchCommand(args);
+      return test === null ? null : { rows: test };
+    }
     case "where":
-      return whereStage(args);
+      return { rows: whereStage(args) };
     case "eval":
-      return evalStage(args);
+      return { rows: evalStage(args) };
     case "rename":
-      return renameStage(args);
+      return { rows: renameStage(args) };
     case "regex":
-      return regexStage(args);
+      return { rows: regexStage(args) };
     case "rex":
-      return rexStage(args);
+      return { rows: rexStage(args) };
     case "table":
-      return tableStage(args);
+      return { rows: tableStage(args) };
     case "fields":
-      return fieldsStage(args);
+      return { rows: fieldsStage(args) };
     case "convert":
-      return convertStage(args);
+      return { rows: convertStage(args) };
+    case "stats":
+      return { table: statsStage(args) };
+    case "eventstats":
+      return { table: eventstatsStage(args) };
     default:
       throw new UnsupportedSearchError(
         UNSUPPORTED[command] ?? `command ${command} is not supported`,
@@ -105,7 +124,7 @@ function compileOne(command: string, args: string): RowStage | null {
 }
 
 /** Compiles one pipe; reasons name the pipe as `pipe "| <first words>" after tstats`. */
-function compilePipe(pipe: string): RowStage | null {
+function compilePipe(pipe: string): Stage | null {
   const m = /^(\w+)\b\s*([\s\S]*)$/.exec(pipe.trim());
   const where = `pipe "| ${pipe.split(/\s+/).slice(0, 3).join(" ")}" after tstats`;
   if (m === null) throw new SplSyntaxError(`${where}: no command`);
@@ -124,14 +143,29 @@ function epochSeconds(ms: number): Value {
   return Number.isFinite(ms) ? ms / 1000 : null;
 }
 
+function shown(v: Scalar | readonly string[]): string {
+  return valuesOf(v)
+    .map((x) => (typeof x === "number" ? formatNumber(x) : toText(x)))
+    .join(", ");
+}
+
+/** `_time` by-values back to ISO-8601 (as findings show them), other values as text. */
+function byValue(name: string, value: string): string {
+  const n = Number(value);
+  return name === "_time" && value !== "" && Number.isFinite(n)
+    ? new Date(n * 1000).toISOString()
+    : value;
+}
+
 /**
- * Compiles the pipes after tstats (macros expanded) into one row transform: `search`,
- * `where`, `eval`, `rename`, `regex`, `rex`, `table`, `fields` and `convert ctime()`. Each group's
- * row holds the raw tstats names, with `count`, and `firstTime`/`lastTime` as epoch seconds until a
- * `convert ctime()` formats them. Any other command makes the search unsupported, with a reason.
+ * Compiles the pipes after tstats (macros expanded): `search`, `where`, `eval`, `rename`,
+ * `regex`, `rex`, `table`, `fields` and `convert ctime()` run row by row; `stats` and
+ * `eventstats` over all rows of the detection. Each group's row holds the raw tstats names,
+ * with `count`, and `firstTime`/`lastTime` as epoch seconds until a `convert ctime()` formats
+ * them. Any other command makes the search unsupported, with a reason.
  */
 export function compilePipes(pipes: readonly string[], spec: RowSpec): Pipeline {
-  const stages = pipes.map(compilePipe).filter((s): s is RowStage => s !== null);
+  const stages = pipes.map(compilePipe).filter((s): s is Stage => s !== null);
   const timeNames = new Set([...spec.count, ...spec.minTime, ...spec.maxTime].map(plainName));
 
   const initial = (g: GroupInput): Row => {
@@ -147,29 +181,52 @@ export function compilePipes(pipes: readonly string[], spec: RowSpec): Pipeline 
     return row;
   };
 
+  const output = (item: Item, before: Map<string, Value> | undefined): PipelineRow => {
+    const computed: Record<string, Scalar | readonly string[]> = {};
+    const text: Record<string, string> = {};
+    const byNames = new Set((item.regrouped ?? []).map(([f]) => plainName(f)));
+    for (const [k, v] of Object.entries(item.row)) {
+      if (v === null) continue;
+      const name = plainName(k);
+      if (timeNames.has(name)) text[name] = shown(v);
+      else if (byNames.has(name)) continue;
+      else if (before?.has(name) && sameValue(before.get(name) ?? null, v)) continue;
+      else {
+        computed[name] = v;
+        text[name] = shown(v);
+      }
+    }
+    if (item.regrouped === undefined) return { sources: item.sources, computed, text };
+    const fields: Record<string, string> = {};
+    for (const [f, v] of item.regrouped) fields[plainName(f)] = byValue(plainName(f), v);
+    return { sources: item.sources, fields, computed, text: { ...fields, ...text } };
+  };
+
   return {
-    run(g) {
-      const row = initial(g);
-      const before = new Map<string, Value>();
-      for (const [k, v] of Object.entries(row)) before.set(plainName(k), v);
-      for (const stage of stages) if (!stage(row)) return null;
-      const computed: Record<string, Scalar | readonly string[]> = {};
-      const text: Record<string, string> = {};
-      for (const [k, v] of Object.entries(row)) {
-        if (v === null) continue;
-        const name = plainName(k);
-        const shown = valuesOf(v)
-          .map((x) => (typeof x === "number" ? formatNumber(x) : toText(x)))
-          .join(", ");
-        if (timeNames.has(name)) {
-          text[name] = shown;
+    run(groups, onFault) {
+      const before = new Map<number, Map<string, Value>>();
+      let items: Item[] = groups.map((g, i) => {
+        const row = initial(g);
+        before.set(i, new Map(Object.entries(row).map(([k, v]) => [plainName(k), v])));
+        return { row, sources: [i] };
+      });
+      for (const stage of stages) {
+        if ("table" in stage) {
+          items = stage.table(items);
           continue;
         }
-        if (before.has(name) && sameValue(before.get(name) ?? null, v)) continue;
-        computed[name] = v;
-        text[name] = shown;
+        items = items.filter((item) => {
+          try {
+            return stage.rows(item.row);
+          } catch (err) {
+            onFault(item.sources[0] ?? 0, err);
+            return false;
+          }
+        });
       }
-      return { computed, text };
+      return items.map((item) =>
+        output(item, item.regrouped === undefined ? before.get(item.sources[0] ?? -1) : undefined),
+      );
     },
   };
 }

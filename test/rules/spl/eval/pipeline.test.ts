@@ -30,7 +30,11 @@ const DROP = "rename Processes.* as *";
 const CTIME = 'convert timeformat="%Y-%m-%dT%H:%M:%S" ctime(firstTime)';
 
 function run(pipes: string[], g: GroupInput = group("C:\\Windows\\notepad.exe")) {
-  return compilePipes(pipes, SPEC).run(g);
+  const rows = compilePipes(pipes, SPEC).run([g], (_i, err) => {
+    throw err;
+  });
+  expect(rows.length).toBeLessThanOrEqual(1);
+  return rows[0] ?? null;
 }
 
 describe("compilePipes: the row after tstats", () => {

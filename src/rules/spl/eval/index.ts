@@ -1,0 +1,10 @@
+export { compileCondition, compileExpression } from "./compileEval.js";
+export { type ConvertedRegex, convertPcre } from "./pcre.js";
+export {
+  compilePipes,
+  type GroupInput,
+  type Pipeline,
+  type PipelineRow,
+  type RowSpec,
+} from "./pipeline.js";
+export type { Row, Scalar, Value } from "./values.js";
