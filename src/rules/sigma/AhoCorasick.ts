@@ -4,7 +4,8 @@
  * lower-cased literals the rules require; run on lower-cased field values.
  *
  * The trie is stored in flat arrays: the root's transitions in a table indexed by char code
- * (most steps restart at the root), every other node's children as a linked list.
+ * (most steps restart at the root), every other node's children as a linked list (a map
+ * for nodes with many children measured slower on the SigmaHQ needles).
  */
 export class AhoCorasick {
   /** Root transitions for char codes below 256; the rest in `rootWide`. */

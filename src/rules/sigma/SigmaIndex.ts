@@ -140,25 +140,31 @@ export class SigmaIndex {
     const gen = ++this.gen;
     for (const plan of this.plansFor(view.event)) {
       for (const t of plan.always) out.push(t);
-      const { gated, marks } = plan;
       for (const scan of plan.scans) {
-        const values = scan.field === null ? view.rawValues() : [view.raw(scan.field)];
-        for (const v of values) {
-          if (v === undefined || v === "") continue;
-          const found = scan.automaton.scan(v, this.hits(scan.automaton.needles));
-          const hits = this.hitBuffer;
-          for (let h = 0; h < found; h++) {
-            for (const g of scan.opens[hits[h] as number] as readonly number[]) {
-              if (marks[g] !== gen) {
-                marks[g] = gen;
-                out.push(gated[g] as IndexedTest);
-              }
-            }
-          }
+        if (scan.field !== null) {
+          const v = view.raw(scan.field);
+          if (v !== undefined && v !== "") this.open(scan, v, plan, gen, out);
+        } else {
+          for (const v of view.rawValues()) if (v !== "") this.open(scan, v, plan, gen, out);
         }
       }
     }
     return out;
+  }
+
+  /** Scans one value and adds the gated tests its needles open (once per event). */
+  private open(scan: FieldScan, value: string, plan: Plan, gen: number, out: IndexedTest[]): void {
+    const hits = this.hits(scan.automaton.needles);
+    const found = scan.automaton.scan(value, hits);
+    const { gated, marks } = plan;
+    for (let h = 0; h < found; h++) {
+      for (const g of scan.opens[hits[h] as number] as readonly number[]) {
+        if (marks[g] !== gen) {
+          marks[g] = gen;
+          out.push(gated[g] as IndexedTest);
+        }
+      }
+    }
   }
 
   private hitBuffer = new Int32Array(64);
