@@ -45,9 +45,9 @@ export function textOrNull(v: Value | undefined): string | null {
 }
 
 /** A regex argument: compiled once when it is a literal, else per distinct value (cached). */
-export function regexArg(node: EvalNode, c: EvalCompiler): Fn<RegExp | null> {
+export function regexArg(node: EvalNode, c: EvalCompiler, testOnly = false): Fn<RegExp | null> {
   if (node.k === "str") {
-    const re = convertPcre(node.v).re;
+    const re = convertPcre(node.v, "", testOnly).re;
     return () => re;
   }
   const pattern = c.value(node);
@@ -58,7 +58,7 @@ export function regexArg(node: EvalNode, c: EvalCompiler): Fn<RegExp | null> {
     const text = toText(p as Scalar);
     let re = cache.get(text);
     if (re === undefined) {
-      re = convertPcre(text).re;
+      re = convertPcre(text, "", testOnly).re;
       if (cache.size >= 64) cache.clear();
       cache.set(text, re);
     }

@@ -42,7 +42,7 @@ const CONDITIONAL: Readonly<Record<string, FunctionDef>> = {
     max: 2,
     compile: (args, c) => {
       const subject = c.value(args[0] as EvalNode);
-      const re = regexArg(args[1] as EvalNode, c);
+      const re = regexArg(args[1] as EvalNode, c, true);
       return (row) => {
         const r = re(row);
         return r !== null && valuesOf(subject(row)).some((v) => r.test(toText(v)));

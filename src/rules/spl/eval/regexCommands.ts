@@ -23,7 +23,7 @@ export function regexStage(args: string): RowStage {
   }
   const field = m[1] as string;
   const keep = m[2] === "=";
-  const re = convertPcre(m[3] === undefined ? (m[4] as string) : unquote(m[3])).re;
+  const re = convertPcre(m[3] === undefined ? (m[4] as string) : unquote(m[3]), "", true).re;
   return (row) => {
     const hit = valuesOf(row[field] ?? null).some((v) => re.test(toText(v)));
     return hit === keep;

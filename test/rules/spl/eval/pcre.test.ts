@@ -68,6 +68,26 @@ describe("convertPcre", () => {
     expect(() => convertPcre("(?U)a")).toThrow(/inline flags/);
   });
 
+  it("drops a leading .* (and shortens .+) when only a yes/no answer is needed", () => {
+    const container = '(?i).*(ZIP|ISO)\\\\.+\\.(BAT|EXE)"?$';
+    const full = convertPcre(container).re;
+    const quick = convertPcre(container, "", true).re;
+    expect(quick.source.startsWith("(ZIP|ISO)")).toBe(true);
+    for (const s of [
+      "C:\\x\\a.zip\\run.exe",
+      'a.iso\\b.bat"',
+      "a.zip\\b.txt",
+      "no",
+      "x.zip\\\n.exe",
+    ])
+      expect(quick.test(s), s).toBe(full.test(s));
+    const plus = convertPcre("(?i).+?#\\d", "", true).re;
+    expect(plus.test("a#1")).toBe(true);
+    expect(plus.test("#1")).toBe(false);
+    // a long subject that does not match is answered without quadratic backtracking
+    expect(quick.test("a".repeat(200_000))).toBe(false);
+  });
+
   it("keeps lazy and ordinary quantifiers, and reports invalid patterns as errors", () => {
     expect(convertPcre("a+?b*?c??").re.test("aabc")).toBe(true);
     expect(
