@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { compileSigmaRule } from "./compileSigmaRule.js";
-import { SigmaRuleError } from "./errors.js";
+import { SigmaRuleError, unsupported } from "./errors.js";
 import { isYMap, readSigmaYaml, type YMap } from "./readSigmaYaml.js";
 import type { SigmaLoad, SigmaOptions, SigmaRule } from "./types.js";
 
@@ -49,6 +49,13 @@ export function compileSigmaText(
     return [failure(file, err)];
   }
   return docs.map((doc) => {
+    if (isYMap(doc.correlation))
+      return failure(file, unsupported("Sigma correlation rules are not supported"), doc);
+    if (isYMap(doc.filter) && !isYMap(doc.detection)) {
+      return failure(file, unsupported("Sigma filters (meta-filters) are not supported"), doc);
+    }
+    if (doc.status === "unsupported")
+      return failure(file, unsupported("the rule's status is unsupported"), doc);
     if (!isYMap(doc.detection) || !isYMap(doc.logsource)) {
       return failure(
         file,

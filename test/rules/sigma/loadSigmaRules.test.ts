@@ -111,6 +111,17 @@ detection:
         /no title/,
       ],
       ["title: x\nfoo: bar\n", "error", /not a Sigma rule/],
+      [
+        "title: x\ncorrelation:\n    type: event_count\n    rules: [a]\n",
+        "unsupported",
+        /correlation/,
+      ],
+      [
+        "title: x\nfilter:\n    rules: [a]\n    selection: {User: x}\n    condition: selection\n",
+        "unsupported",
+        /filters/,
+      ],
+      [RULE.replace("status: test", "status: unsupported"), "unsupported", /status is unsupported/],
     ];
     for (const [text, status, reason] of cases) {
       const [load] = compileSigmaText(text, "bad.yml");
