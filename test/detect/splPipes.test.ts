@@ -2,8 +2,10 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { Aggregator } from "../../src/detect/Aggregator.js";
 import type { Finding } from "../../src/detect/types.js";
 import { fileSource } from "../../src/input/fileSource.js";
+import { compileDetection } from "../../src/rules/compileDetection.js";
 import { loadMacros, loadRules } from "../../src/rules/loadRules.js";
 import type { CompiledRule } from "../../src/rules/types.js";
 import { scanSource } from "../../src/scan.js";
@@ -297,5 +299,46 @@ describe("security_content detections with pipes after tstats, end to end", () =
 
   it("fires on nothing else", () => {
     expect(findings).toHaveLength(10);
+  });
+});
+
+describe("a pipe that throws at run time", () => {
+  it("is counted as a rule fault; the rule's other rows and other rules still give findings", async () => {
+    const macros = await loadMacros([join(SC, "macros")]);
+    const compile = (id: string, pipes: string): CompiledRule => {
+      const load = compileDetection(
+        {
+          id,
+          name: id,
+          search: `| tstats count min(_time) as firstTime max(_time) as lastTime from datamodel=Endpoint.Processes by Processes.dest Processes.process | \`drop_dm_object_name(Processes)\` ${pipes}`,
+        },
+        `${id}.yml`,
+        macros,
+      );
+      if (load.status !== "ok") throw new Error(load.reason);
+      return load.rule;
+    };
+    // the regex is built from a field, and "(" is not a valid one
+    const faulty = compile("faulty", '| where match(process, "(?i)" . dest)');
+    const fine = compile("fine", "| where count > 0");
+    const agg = new Aggregator([faulty, fine]);
+    for (const [dest, line] of [
+      ["(", 1],
+      ["cmd", 2],
+    ] as const)
+      agg.add({
+        fields: { dest, process: "cmd /c" },
+        time: Date.UTC(2026, 2, 2),
+        position: { line },
+      });
+    const found = agg.findings({ uri: "file:///x" });
+    expect(found.map((f) => [f.detection.id, f.fields.dest])).toEqual([
+      ["faulty", "cmd"],
+      ["fine", "("],
+      ["fine", "cmd"],
+    ]);
+    expect(agg.ruleFaults().total).toBe(1);
+    expect(agg.ruleFaults().samples[0]).toMatchObject({ ruleId: "faulty", offset: 1 });
+    expect(agg.ruleFaults().samples[0]?.message).toMatch(/invalid regex/);
   });
 });

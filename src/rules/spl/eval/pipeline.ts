@@ -181,7 +181,17 @@ export function compilePipes(pipes: readonly string[], spec: RowSpec): Pipeline 
     return row;
   };
 
-  const output = (item: Item, before: Map<string, Value> | undefined): PipelineRow => {
+  /** A group's row as tstats gave it: each plain name to the values it had (a by-field and an aggregation may share one). */
+  const snapshot = (row: Row): Map<string, Value[]> => {
+    const m = new Map<string, Value[]>();
+    for (const [k, v] of Object.entries(row)) {
+      const name = plainName(k);
+      m.set(name, [...(m.get(name) ?? []), v]);
+    }
+    return m;
+  };
+
+  const output = (item: Item, before: Map<string, Value[]> | undefined): PipelineRow => {
     const computed: Record<string, Scalar | readonly string[]> = {};
     const text: Record<string, string> = {};
     const byNames = new Set((item.regrouped ?? []).map(([f]) => plainName(f)));
@@ -190,7 +200,7 @@ export function compilePipes(pipes: readonly string[], spec: RowSpec): Pipeline 
       const name = plainName(k);
       if (timeNames.has(name)) text[name] = shown(v);
       else if (byNames.has(name)) continue;
-      else if (before?.has(name) && sameValue(before.get(name) ?? null, v)) continue;
+      else if (before?.get(name)?.some((b) => sameValue(b, v))) continue;
       else {
         computed[name] = v;
         text[name] = shown(v);
@@ -204,10 +214,10 @@ export function compilePipes(pipes: readonly string[], spec: RowSpec): Pipeline 
 
   return {
     run(groups, onFault) {
-      const before = new Map<number, Map<string, Value>>();
+      const before = new Map<number, Map<string, Value[]>>();
       let items: Item[] = groups.map((g, i) => {
         const row = initial(g);
-        before.set(i, new Map(Object.entries(row).map(([k, v]) => [plainName(k), v])));
+        before.set(i, snapshot(row));
         return { row, sources: [i] };
       });
       for (const stage of stages) {
