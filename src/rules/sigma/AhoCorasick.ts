@@ -148,7 +148,9 @@ const LOWER: Uint32Array = (() => {
     const l = String.fromCharCode(c).toLowerCase();
     table[c] = l.length === 1 ? l.charCodeAt(0) : COMPLEX;
   }
-  // Final sigma depends on context in a whole-string toLowerCase: let the slow path decide.
+  // Final sigma depends on context in a whole-string toLowerCase, and a surrogate pair is
+  // lower-cased as one character: let the slow path decide.
   table[0x3a3] = COMPLEX;
+  table.fill(COMPLEX, 0xd800, 0xe000);
   return table;
 })();

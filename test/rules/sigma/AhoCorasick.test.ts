@@ -22,6 +22,8 @@ describe("AhoCorasick", () => {
     expect(found(ac, "STRAßE")).toEqual([2]);
     // U+0130 lower-cases to two code units: the whole text is lower-cased first.
     expect(found(ac, "\u0130X")).toEqual([3]);
+    // A character outside the BMP lower-cases as a pair (U+10400 -> U+10428).
+    expect(found(new AhoCorasick(["\u{10428}a"]), "\u{10400}A")).toEqual([0]);
   });
 
   it("agrees with indexOf on random needles and texts", () => {
