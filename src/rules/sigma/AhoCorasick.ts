@@ -91,6 +91,11 @@ export class AhoCorasick {
    * character whose lower case is longer than one code unit is lower-cased as a whole first).
    */
   scan(text: string, hits: Int32Array): number {
+    return this.run(text, hits, true);
+  }
+
+  /** `scan`; `fold` false when `text` is already lower-cased as a whole. */
+  private run(text: string, hits: Int32Array, fold: boolean): number {
     const { root, rootWide, firstChild, sibling, label, fail, out, seen } = this;
     if (this.gen >= 0x7fffffff) {
       seen.fill(0);
@@ -101,9 +106,9 @@ export class AhoCorasick {
     let node = 0;
     for (let i = 0; i < text.length; i++) {
       let c = text.charCodeAt(i);
-      if (c >= 65) {
+      if (fold && c >= 65) {
         const l = LOWER[c] as number;
-        if (l === COMPLEX) return this.scan(text.toLowerCase(), hits);
+        if (l === COMPLEX) return this.run(text.toLowerCase(), hits, false);
         c = l;
       }
       while (true) {
