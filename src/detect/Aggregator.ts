@@ -5,6 +5,7 @@ import type { CompiledRule } from "../rules/types.js";
 import { type Accumulators, type AggregateValue, createAccumulators } from "./accumulators.js";
 import { findingId } from "./findingId.js";
 import { lowercaseReader } from "./lowercaseReader.js";
+import { RuleIndex } from "./RuleIndex.js";
 import { renderMessage } from "./renderMessage.js";
 import type { Finding, FindingSource, SourceRef } from "./types.js";
 
@@ -57,13 +58,16 @@ export class Aggregator {
   private readonly faults: RuleFault[] = [];
   private faultCount = 0;
 
+  private readonly index: RuleIndex;
+
   constructor(private readonly rules: readonly CompiledRule[]) {
     this.groups = rules.map(() => new Map());
+    this.index = new RuleIndex(rules);
   }
 
   add(record: ProcessRecord): void {
     const read = lowercaseReader(record);
-    for (let r = 0; r < this.rules.length; r++) {
+    for (const r of this.index.candidates(record)) {
       const rule = this.rules[r] as CompiledRule;
       let hit: boolean;
       try {

@@ -1,4 +1,5 @@
 import { compileExpr, fieldName } from "./compileExpr.js";
+import { dispatchKeys } from "./dispatchKeys.js";
 import { RuleError, UnsupportedSearchError } from "./errors.js";
 import { requiredLiterals } from "./requiredLiterals.js";
 import type { TstatsSearch } from "./spl/ast.js";
@@ -146,6 +147,7 @@ export function compileDetection(doc: unknown, file: string, macros: MacroTable)
       fillnull: search.options.fillnull_value ?? "null",
       match: compileExpr(search.where, SUPPORTED_DATAMODEL.object),
       literals: requiredLiterals(search.where, SUPPORTED_DATAMODEL.object),
+      names: dispatchKeys(search.where, SUPPORTED_DATAMODEL.object),
       pipeline,
     };
     return { status: "ok", file, rule };

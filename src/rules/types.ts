@@ -50,6 +50,11 @@ export interface CompiledRule {
    */
   readonly literals: readonly string[] | null;
   /**
+   * Lower-cased image names (`process_name` or `original_file_name`) one of which every matching
+   * record has, or null when the rule can match any process (see `dispatchKeys`).
+   */
+  readonly names: readonly string[] | null;
+  /**
    * The pipes after tstats (`where`, `eval`, `rex`, `search`, ...), compiled once, run on each
    * group's row when findings are built. Absent for rules built without a search.
    */

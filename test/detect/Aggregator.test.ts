@@ -30,6 +30,7 @@ function rule(
     fillnull: "null",
     match,
     literals: null,
+    names: null,
   };
 }
 

@@ -1,0 +1,52 @@
+import type { ProcessRecord } from "../model/types.js";
+import type { CompiledRule } from "../rules/types.js";
+
+/**
+ * Chooses, per record, the rules that can match it: those indexed under the record's
+ * `process_name` or `original_file_name` (lower-cased), plus those that can match any process.
+ * Built once per rule set. Why: with every supported security_content endpoint detection
+ * loaded (~500 rules), most name a handful of binaries; `bench/run.ts` "many rules" measures it.
+ */
+export class RuleIndex {
+  private readonly byName = new Map<string, number[]>();
+  private readonly always: number[] = [];
+  /** `seen[r] === stamp` marks rule r as already chosen for the current record. */
+  private readonly seen: Uint32Array;
+  private stamp = 0;
+
+  constructor(rules: readonly CompiledRule[]) {
+    this.seen = new Uint32Array(rules.length);
+    rules.forEach((rule, r) => {
+      if (rule.names === null) {
+        this.always.push(r);
+        return;
+      }
+      for (const name of rule.names) {
+        const list = this.byName.get(name);
+        if (list === undefined) this.byName.set(name, [r]);
+        else list.push(r);
+      }
+    });
+  }
+
+  /** Indexes of the rules to run on `record`, in rule order. */
+  candidates(record: ProcessRecord): number[] {
+    const name = record.fields.process_name?.toLowerCase();
+    const original = record.fields.original_file_name?.toLowerCase();
+    const a = name === undefined ? undefined : this.byName.get(name);
+    const b = original === undefined || original === name ? undefined : this.byName.get(original);
+    if (a === undefined && b === undefined) return this.always;
+    this.stamp = (this.stamp + 1) >>> 0 || 1;
+    const out: number[] = [];
+    for (const list of [this.always, a, b]) {
+      if (list === undefined) continue;
+      for (const r of list) {
+        if (this.seen[r] !== this.stamp) {
+          this.seen[r] = this.stamp;
+          out.push(r);
+        }
+      }
+    }
+    return out.sort((x, y) => x - y);
+  }
+}
