@@ -3,6 +3,7 @@ import type { Finding } from "../detect/types.js";
 import { fileSource } from "../input/fileSource.js";
 import { loadMacros, loadRules, type RuleSet } from "../rules/loadRules.js";
 import { type RuleTestExpectation, readRuleTests } from "../rules/ruleTests.js";
+import type { SigmaLoad } from "../rules/sigma/types.js";
 import type { RuleLoad } from "../rules/types.js";
 import { scanSource } from "../scan.js";
 import { EXIT, SHIPPED } from "./paths.js";
@@ -34,7 +35,7 @@ export interface LintEntry {
 }
 
 function lintEntry(l: RuleLoad): LintEntry {
-  const format = (l as { format?: string }).format ?? "security_content";
+  const format = "security_content";
   if (l.status === "ok") {
     return {
       file: l.file,
@@ -82,8 +83,23 @@ async function load(values: ReturnType<typeof options>["values"]): Promise<RuleS
   }
 }
 
+function sigmaEntry(l: SigmaLoad): LintEntry {
+  if (l.status === "ok") {
+    const m = l.rule.meta;
+    return { file: l.file, id: m.id, name: m.title, format: "sigma", status: "ok", reason: null };
+  }
+  return {
+    file: l.file,
+    id: l.id ?? null,
+    name: l.name ?? null,
+    format: "sigma",
+    status: l.status,
+    reason: l.reason,
+  };
+}
+
 function lint(set: RuleSet, json: boolean, io: Io): number {
-  const entries = set.loads.map(lintEntry);
+  const entries = [...set.loads.map(lintEntry), ...set.sigmaLoads.map(sigmaEntry)];
   if (json) {
     io.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
     return EXIT.ok;

@@ -66,3 +66,37 @@ describe("sysmon-hunt rules test", () => {
     ]);
   });
 });
+
+describe("sysmon-hunt rules lint with Sigma rules", () => {
+  it("lists Sigma files with format sigma beside security_content ones", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "lint-sigma-"));
+    await writeFile(
+      join(dir, "netstat.yml"),
+      [
+        "title: Netstat All Connections",
+        "id: 0b3a1c55-6a0e-4c0d-9d7e-1c2b3a4d5e6f",
+        "status: test",
+        "level: low",
+        "tags: [attack.discovery, attack.t1049]",
+        "logsource: {category: process_creation, product: windows}",
+        "detection:",
+        "  selection:",
+        "    Image|endswith: '\\netstat.exe'",
+        "    CommandLine|contains: ' -a'",
+        "  condition: selection",
+        "",
+      ].join("\n"),
+    );
+    await writeFile(
+      join(dir, "broken.yml"),
+      "title: Broken\nlogsource: {category: process_creation}\ndetection:\n  condition: nothing\n",
+    );
+    const r = await runCli(["rules", "lint", "--rules", dir, "--format", "json"]);
+    expect(r.code).toBe(0);
+    const entries = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+    expect(entries.map((e) => [e.name, e.format, e.status])).toEqual([
+      ["Broken", "sigma", "error"],
+      ["Netstat All Connections", "sigma", "ok"],
+    ]);
+  });
+});
