@@ -14,8 +14,8 @@ const NO_DATA: Readonly<Record<string, string>> = Object.freeze({});
  */
 const POOL: Values[] = [];
 
-/** Nested BinXml deeper than this is taken for corruption (real events nest 1-2 levels). */
-const MAX_NESTING = 16;
+/** BinXml and template instances nested deeper than this are taken for corruption (real events: 4). */
+const MAX_NESTING = 32;
 
 /**
  * Collects one record's fields while its compiled templates run, then makes the `WinEvent`
@@ -106,10 +106,13 @@ export class EventBuilder {
    */
   instance(templateOffset: number, valuesOffset: number, end: number, ctx: Ctx): number {
     const buf = this.buf;
-    let v = POOL[this.nesting];
+    // Each instance gets its own level: one nested inside another must not reuse its values.
+    const level = ++this.nesting;
+    if (level > MAX_NESTING) throw new EvtxFormatError(`BinXml nested deeper than ${MAX_NESTING}`);
+    let v = POOL[level];
     if (v === undefined) {
       v = new Values();
-      POOL[this.nesting] = v;
+      POOL[level] = v;
     }
     const count = buf.readUInt32LE(valuesOffset);
     if (valuesOffset + 4 + 4 * count > end)
@@ -127,6 +130,7 @@ export class EventBuilder {
     if (at > end)
       throw new EvtxFormatError(`substitution values run past their record (${at} > ${end})`);
     this.chunk.template(templateOffset).exec(ctx)(this, v);
+    this.nesting--;
     return at;
   }
 

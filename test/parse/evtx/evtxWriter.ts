@@ -145,7 +145,7 @@ export class BinXml {
     }
     // Sizes first (a nested value's size does not depend on where it lands), then the values.
     const trial = new Map(defs);
-    const sizes = values.map((x) => (typeof x === "function" ? x(0, trial) : x).bytes.length);
+    const sizes = values.map((x) => (typeof x === "function" ? x.size(trial) : x.bytes.length));
     this.u32(values.length);
     values.forEach((x, i) => {
       const type = typeof x === "function" ? 0x21 : x.type;
@@ -158,16 +158,39 @@ export class BinXml {
   }
 }
 
-/** A substitution: a value, or a nested BinXml value written once its chunk offset is known. */
-export type Sub = Value | ((base: number, defs: Map<string, number>) => Value);
+/** A nested BinXml value, written once its chunk offset is known; its size does not depend on it. */
+export interface NestedValue {
+  (base: number, defs: Map<string, number>): Value;
+  size(defs: Map<string, number>): number;
+}
+
+/** A substitution: a value, or a nested BinXml value. */
+export type Sub = Value | NestedValue;
+
+/** Depth of size-only writing: nested values inside it only need their (cached) size. */
+let sizing = 0;
 
 /** A nested BinXml value (type 0x21): `write` gets a direct (no dependency id) stream. */
-export function nested(write: (x: BinXml, defs: Map<string, number>) => void): Sub {
-  return (base, defs) => {
+export function nested(write: (x: BinXml, defs: Map<string, number>) => void): NestedValue {
+  let size: number | undefined;
+  const value = (base: number, defs: Map<string, number>): Value => {
+    if (sizing > 0 && size !== undefined) return { type: 0x21, bytes: Buffer.alloc(size) };
     const x = new BinXml(base, false);
     write(x, defs);
+    size ??= x.bytes.length;
     return { type: 0x21, bytes: Buffer.from(x.bytes) };
   };
+  // Sizes are asked before values are written; sized once, without writing inner values twice.
+  value.size = (defs: Map<string, number>): number => {
+    if (size !== undefined) return size;
+    sizing++;
+    try {
+      return value(0, defs).bytes.length;
+    } finally {
+      sizing--;
+    }
+  };
+  return value;
 }
 
 /**

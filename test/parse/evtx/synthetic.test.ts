@@ -306,3 +306,47 @@ describe("templates cached across files are reused only when they render the sam
     ]);
   });
 });
+
+describe("nesting limits", () => {
+  /** `<UserData>` holding `depth` levels of `<Wrap>` nested BinXml around the text "bottom". */
+  function deepFile(depth: number): Buffer {
+    const d = new Map<string, number>();
+    const wrap = (t: BinXml): void => {
+      t.fragment().open("Wrap").closeStart().sub(0, 0x21).end().eof();
+    };
+    const chain = (n: number): Sub =>
+      nested((x, dd) =>
+        x.fragment().instance(dd, "wrap", wrap, [n > 0 ? chain(n - 1) : v.wstr("bottom")]),
+      );
+    const userData = nested((x, dd) =>
+      x
+        .fragment()
+        .instance(
+          dd,
+          "userdata-wrap",
+          (t) => t.fragment().open("UserData").closeStart().sub(0, 0x21).end().eof(),
+          [chain(depth)],
+        ),
+    );
+    return evtxFile([
+      (at) =>
+        new BinXml(at, false)
+          .fragment()
+          .instance(d, "root-template", rootTemplate, system(1, 1, userData))
+          .eof(),
+    ]);
+  }
+
+  it("a few levels of nested BinXml are read to the innermost text", async () => {
+    const { events, issues } = await parseBytes(deepFile(5));
+    expect(issues).toEqual([]);
+    expect(events[0]?.data).toEqual({ Wrap: "bottom" });
+  });
+
+  it("nesting past the limit is reported as a corrupt record, not a stack overflow", async () => {
+    const { events, issues } = await parseBytes(deepFile(40));
+    expect(events).toEqual([]);
+    expect(issues.map((i) => i.code)).toEqual(["corrupt-record"]);
+    expect(issues[0]?.message).toContain("nested deeper than");
+  });
+});
