@@ -9,6 +9,7 @@ const FILE_MAGIC = Buffer.from("ElfFile\0", "latin1");
 const CHUNK_MAGIC = Buffer.from("ElfChnk\0", "latin1");
 const ZEROS = Buffer.alloc(EVTX.chunkSize);
 
+/** True when every byte of `buf` (at most 64 KiB) is zero. */
 export function isZero(buf: Buffer): boolean {
   return buf.equals(ZEROS.subarray(0, buf.length));
 }

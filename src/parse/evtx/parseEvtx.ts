@@ -26,7 +26,8 @@ export async function* parseEvtx(
           : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength),
       );
       if (out.length > 0) {
-        // A plain loop: `yield*` over the array cost ~2x per event (bench/evtxBench.ts profile).
+        // A plain loop: `yield*` over an array cost 2-4x as much per event in a microbenchmark
+        // (0.75-1.1 us against 0.25-0.5 us), several % of parse time.
         for (let i = 0; i < out.length; i++) yield out[i] as WinEvent;
         out.length = 0;
       }

@@ -12,9 +12,9 @@ import { Template } from "./Template.js";
  * A definition matches a cached one only when its bytes are identical once each name
  * reference is made relative to the definition (names it carries inline), and every name it
  * references elsewhere in its chunk decodes to the same text: then it cannot render
- * differently. Why: bench/evtxBench.ts, 929 definitions per pass over ../shared/data/evtx
- * (its 218 files are mostly one chunk of ~17 records) took ~20% of parse time to decode and
- * compile; with this cache 68 distinct ones are compiled once.
+ * differently. Why: over ../shared/data/evtx (218 files, mostly one chunk of ~17 records) a
+ * pass met 929 definitions, of which 87 differ; decoding and compiling each again made
+ * bench/evtxBench.ts parse 76k events per CPU second, reusing them 136k.
  */
 
 /** Cached definitions beyond this are dropped all at once (a bound, not a tuned size). */
