@@ -1,0 +1,26 @@
+// CPU profile of the "many rules" scan alone (rules load first, unprofiled):
+// `npx tsx bench/profile.ts [corpus file] [out.cpuprofile]`, then open the file in Chrome
+// DevTools (Performance) or read it with any `.cpuprofile` viewer.
+import { writeFile } from "node:fs/promises";
+import { Session } from "node:inspector/promises";
+import { fileSource } from "../src/input/fileSource.js";
+import { scanSource } from "../src/scan.js";
+import { buildCorpus } from "./corpus.js";
+import { loadManyRules } from "./manyRules.js";
+
+const file = process.argv[2] ?? (await buildCorpus()).plain;
+const out = process.argv[3] ?? "many-rules.cpuprofile";
+const { rules, sigmaRules } = await loadManyRules();
+const session = new Session();
+session.connect();
+await session.post("Profiler.enable");
+await session.post("Profiler.setSamplingInterval", { interval: 200 });
+await session.post("Profiler.start");
+const t0 = performance.now();
+const r = await scanSource(fileSource(file), { rules, sigmaRules });
+const seconds = (performance.now() - t0) / 1000;
+const { profile } = await session.post("Profiler.stop");
+await writeFile(out, JSON.stringify(profile));
+console.log(
+  `${(r.summary.bytes / 1024 / 1024 / seconds).toFixed(1)} MB/s, ${r.findings.length} findings; profile in ${out}`,
+);
