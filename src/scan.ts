@@ -5,7 +5,9 @@ import { withSigmaInterest } from "./detect/sigmaInterest.js";
 import type { Finding, SourceRef } from "./detect/types.js";
 import type { ByteSource } from "./input/types.js";
 import { unwrap } from "./input/unwrap.js";
-import { toProcessRecord } from "./model/toProcessRecord.js";
+import { DATAMODEL } from "./model/datamodels.js";
+import { compileCimMapper } from "./model/toCimRecord.js";
+import type { ProcessRecord } from "./model/types.js";
 import { eventType } from "./parse/eventType.js";
 import { IssueLog, type IssueReport } from "./parse/IssueLog.js";
 import { selectParser } from "./parse/selectParser.js";
@@ -75,6 +77,8 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
   const tally = { bytes: 0 };
   const issues = new IssueLog(options.onIssue);
   const aggregator = new Aggregator(options.rules);
+  // Sigma and the summary count process records even when no rule reads them.
+  const toRecord = compileCimMapper([DATAMODEL.processes, ...aggregator.datamodels()]);
   const sigma = options.sigmaRules?.length ? new SigmaAggregator(options.sigmaRules) : undefined;
   const baseInterest = options.interest ?? parseInterest(options.rules);
   const interest =
@@ -98,12 +102,13 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
       const type = eventType(event);
       eventsByType[type] = (eventsByType[type] ?? 0) + 1;
       if (event.partial) continue;
-      const record = toProcessRecord(event);
+      const record = toRecord(event);
+      const processes = record?.datamodel === DATAMODEL.processes;
       if (record !== undefined) {
-        processRecords++;
+        if (processes) processRecords++;
         aggregator.add(record);
       }
-      sigma?.add(event, record);
+      sigma?.add(event, processes ? (record as ProcessRecord) : undefined);
     }
   } catch (err) {
     const e = err as { code?: unknown; message?: string };

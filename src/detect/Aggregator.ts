@@ -1,7 +1,9 @@
-import type { ProcessRecord } from "../model/types.js";
+import type { Datamodel } from "../model/datamodels.js";
+import type { CimRecord } from "../model/types.js";
 import type { EventPosition } from "../parse/types.js";
-import type { PipelineRow } from "../rules/spl/eval/index.js";
-import type { CompiledRule } from "../rules/types.js";
+import type { GroupInput, PipelineRow, Row } from "../rules/spl/eval/index.js";
+import { compareScalars } from "../rules/spl/eval/values.js";
+import type { CompiledRule, Subsearch, TstatsPlan } from "../rules/types.js";
 import { type Accumulators, type AggregateValue, createAccumulators } from "./accumulators.js";
 import { findingId } from "./findingId.js";
 import { lowercaseReader } from "./lowercaseReader.js";
@@ -48,51 +50,113 @@ function positionOf(p: EventPosition): number {
   return p.line ?? p.record ?? 0;
 }
 
+/** One tstats being filled: a rule's own or a join subsearch's, shared by identical ones. */
+interface Unit {
+  readonly plan: TstatsPlan;
+  /** The rule a fault of this tstats is charged to (the first one that uses it). */
+  readonly owner: CompiledRule;
+  readonly groups: Map<string, Group>;
+}
+
+/** The tstats of one dataset and the index that picks the candidates among them per record. */
+interface Slot {
+  readonly units: Unit[];
+  index: RuleIndex;
+}
+
+/** Orders groups as tstats returns them: by their by-values, numbers numerically. */
+function byValues(a: Group, b: Group): number {
+  for (let i = 0; i < a.values.length; i++) {
+    const c = compareScalars(a.values[i] as string, b.values[i] as string);
+    if (c !== 0) return c;
+  }
+  return 0;
+}
+
+function groupInput(g: Group, result: Record<string, AggregateValue> | undefined): GroupInput {
+  return {
+    by: g.values,
+    count: g.count,
+    minTime: g.minTime,
+    maxTime: g.maxTime,
+    aggregates: result,
+  };
+}
+
 /**
  * `| tstats count min(_time) max(_time) ... by <fields>` over the records of one source: one
- * group per rule and distinct tuple of by-values (exact, case-sensitive, missing ones filled
- * with the rule's `fillnull_value`), with the count, time range and the evidence span.
+ * group per tstats and distinct tuple of by-values (exact, case-sensitive, missing ones filled
+ * with the rule's `fillnull_value`), with the count, time range and the evidence span. A
+ * record reaches only the tstats of its own dataset; a rule's join subsearches are tstats
+ * filled in the same pass, and identical tstats commands share one set of groups.
  */
 export class Aggregator {
-  private readonly groups: Map<string, Group>[];
+  /** Per rule: its own tstats and those of its subsearches, in the rule's order. */
+  private readonly units: ReadonlyArray<{ readonly main: Unit; readonly subs: readonly Unit[] }>;
+  private readonly slots = new Map<Datamodel, Slot>();
   private readonly faults: RuleFault[] = [];
   private faultCount = 0;
 
-  private readonly index: RuleIndex;
-
   constructor(private readonly rules: readonly CompiledRule[]) {
-    this.groups = rules.map(() => new Map());
-    this.index = new RuleIndex(rules);
+    const shared = new Map<string, Unit>();
+    const unitFor = (plan: TstatsPlan, owner: CompiledRule): Unit => {
+      const known = plan.signature === undefined ? undefined : shared.get(plan.signature);
+      if (known !== undefined) return known;
+      const unit: Unit = { plan, owner, groups: new Map() };
+      if (plan.signature !== undefined) shared.set(plan.signature, unit);
+      let slot = this.slots.get(plan.datamodel);
+      if (slot === undefined) {
+        slot = { units: [], index: new RuleIndex([]) };
+        this.slots.set(plan.datamodel, slot);
+      }
+      slot.units.push(unit);
+      return unit;
+    };
+    this.units = rules.map((rule) => ({
+      main: unitFor(rule, rule),
+      subs: (rule.subsearches ?? []).map((sub) => unitFor(sub, rule)),
+    }));
+    for (const slot of this.slots.values())
+      slot.index = new RuleIndex(slot.units.map((u) => u.plan));
   }
 
-  add(record: ProcessRecord): void {
+  /** The datasets the rules read: records of any other one need not be built. */
+  datamodels(): Datamodel[] {
+    return [...this.slots.keys()];
+  }
+
+  add(record: CimRecord): void {
+    const slot = this.slots.get(record.datamodel);
+    if (slot === undefined) return;
     const read = lowercaseReader(record);
-    for (const r of this.index.candidates(record)) {
-      const rule = this.rules[r] as CompiledRule;
+    for (const u of slot.index.candidates(record)) {
+      const unit = slot.units[u] as Unit;
       let hit: boolean;
       try {
-        hit = rule.match(read);
+        hit = unit.plan.match(read);
       } catch (err) {
-        this.fault(rule, err, record);
+        this.recordFault(unit.owner, err, positionOf(record.position));
         continue;
       }
-      if (hit) this.update(this.groups[r] as Map<string, Group>, rule, record);
+      if (hit) this.update(unit, record);
     }
   }
 
-  private update(groups: Map<string, Group>, rule: CompiledRule, record: ProcessRecord): void {
-    const values = rule.by.map((f) =>
+  private update(unit: Unit, record: CimRecord): void {
+    const plan = unit.plan;
+    const fields: Readonly<Partial<Record<string, string>>> = record.fields;
+    const values = plan.by.map((f) =>
       f === "_time"
-        ? (timeBucket(record.time, rule.span) ?? rule.fillnull)
-        : (record.fields[f] ?? rule.fillnull),
+        ? (timeBucket(record.time, plan.span) ?? plan.fillnull)
+        : (fields[f] ?? plan.fillnull),
     );
     const key = values.join("\u0000");
-    const g = groups.get(key);
+    const g = unit.groups.get(key);
     const t = record.time;
     if (g === undefined) {
-      const acc = createAccumulators(rule.aggregates);
+      const acc = createAccumulators(plan.aggregates);
       acc?.add(record);
-      groups.set(key, {
+      unit.groups.set(key, {
         values,
         acc,
         count: 1,
@@ -113,10 +177,6 @@ export class Aggregator {
     if (positionOf(record.position) >= positionOf(g.last)) g.last = record.position;
   }
 
-  private fault(rule: CompiledRule, err: unknown, record: ProcessRecord): void {
-    this.recordFault(rule, err, positionOf(record.position));
-  }
-
   private recordFault(rule: CompiledRule, err: unknown, offset: number): void {
     this.faultCount++;
     if (this.faults.length < 20) {
@@ -131,17 +191,23 @@ export class Aggregator {
 
   /**
    * The findings, ordered by detection name, first time, then by-values. A rule's pipes after
-   * tstats run on its groups' rows here: a row they drop gives no finding, the fields they
-   * create or change go into the finding's `computed` and its message, and a row a `stats`
-   * merged from several groups gives one finding over all of them. A pipe that throws is a
-   * rule fault; the rule's other rows and the other rules go on.
+   * tstats run on its groups' rows here, after its join subsearches have run on theirs: a row
+   * they drop gives no finding, the fields they create or change (joined ones included) go
+   * into the finding's `computed` and its message, and a row a `stats` merged from several
+   * groups gives one finding over all of them. Counts, times and evidence always come from
+   * the rule's own groups. A pipe that throws is a rule fault; the rule's other rows and the
+   * other rules go on.
    */
   findings(source: SourceRef): Finding[] {
     const out: Finding[] = [];
     this.rules.forEach((rule, r) => {
-      const groups = [...(this.groups[r] as Map<string, Group>).values()];
+      const units = this.units[r] as { main: Unit; subs: readonly Unit[] };
+      const groups = [...units.main.groups.values()];
       const results = groups.map((g) => g.acc?.result());
-      for (const row of this.piped(rule, groups, results)) {
+      const subRows = units.subs.map((unit, k) =>
+        this.subsearchRows(rule, (rule.subsearches ?? [])[k] as Subsearch, unit),
+      );
+      for (const row of this.piped(rule, groups, results, subRows)) {
         out.push(buildFinding(rule, groups, results, row, source));
       }
     });
@@ -153,11 +219,30 @@ export class Aggregator {
     );
   }
 
+  /** A join subsearch's final rows: its groups in tstats order, through its own pipes. */
+  private subsearchRows(rule: CompiledRule, sub: Subsearch, unit: Unit): Row[] {
+    const groups = [...unit.groups.values()].sort(byValues);
+    const at = (i: number): number => {
+      const g = groups[i];
+      return g === undefined ? 0 : positionOf(g.first);
+    };
+    try {
+      return sub.pipeline.rows(
+        groups.map((g) => groupInput(g, g.acc?.result())),
+        (i, err) => this.recordFault(rule, err, at(i)),
+      );
+    } catch (err) {
+      this.recordFault(rule, err, at(0));
+      return [];
+    }
+  }
+
   /** The rows a rule's pipes let through; every group as it is when the rule has none. */
   private piped(
     rule: CompiledRule,
     groups: readonly Group[],
     results: ReadonlyArray<Record<string, AggregateValue> | undefined>,
+    subRows: readonly (readonly Row[])[],
   ): PipelineRow[] {
     if (rule.pipeline === undefined)
       return groups.map((_g, i) => ({ sources: [i], computed: {}, text: {} }));
@@ -167,14 +252,9 @@ export class Aggregator {
     };
     try {
       return rule.pipeline.run(
-        groups.map((g, i) => ({
-          by: g.values,
-          count: g.count,
-          minTime: g.minTime,
-          maxTime: g.maxTime,
-          aggregates: results[i],
-        })),
+        groups.map((g, i) => groupInput(g, results[i])),
         (i, err) => this.recordFault(rule, err, at(i)),
+        subRows,
       );
     } catch (err) {
       this.recordFault(rule, err, at(0));
@@ -220,7 +300,10 @@ function buildFinding(
   return {
     finding_id: findingId(
       m.id,
-      row.fields === undefined ? g.values : Object.values(fields),
+      [
+        ...(row.fields === undefined ? g.values : Object.values(fields)),
+        ...(row.variant === undefined ? [] : [row.variant]),
+      ],
       source,
     ),
     detection: {

@@ -1,8 +1,8 @@
-import type { ProcessRecord } from "../model/types.js";
-import type { CompiledRule } from "../rules/types.js";
+import type { CimRecord } from "../model/types.js";
+import type { TstatsPlan } from "../rules/types.js";
 
 /**
- * Chooses, per record, the rules that can match it: those indexed under the record's
+ * Chooses, per record, the rules (of one dataset) that can match it: those indexed under the record's
  * `process_name` or `original_file_name` (lower-cased), plus those that can match any process.
  * Built once per rule set. Why: with every supported security_content endpoint detection
  * loaded (~500 rules), most name a handful of binaries; `bench/run.ts` "many rules" measures it.
@@ -14,7 +14,7 @@ export class RuleIndex {
   private readonly seen: Uint32Array;
   private stamp = 0;
 
-  constructor(rules: readonly CompiledRule[]) {
+  constructor(rules: readonly Pick<TstatsPlan, "names">[]) {
     this.seen = new Uint32Array(rules.length);
     rules.forEach((rule, r) => {
       if (rule.names === null) {
@@ -30,9 +30,10 @@ export class RuleIndex {
   }
 
   /** Indexes of the rules to run on `record`, in rule order. */
-  candidates(record: ProcessRecord): number[] {
-    const name = record.fields.process_name?.toLowerCase();
-    const original = record.fields.original_file_name?.toLowerCase();
+  candidates(record: CimRecord): number[] {
+    const fields: Readonly<Partial<Record<string, string>>> = record.fields;
+    const name = fields.process_name?.toLowerCase();
+    const original = fields.original_file_name?.toLowerCase();
     const a = name === undefined ? undefined : this.byName.get(name);
     const b = original === undefined || original === name ? undefined : this.byName.get(original);
     if (a === undefined && b === undefined) return this.always;

@@ -1,4 +1,4 @@
-import type { ProcessRecord } from "../model/types.js";
+import type { CimRecord } from "../model/types.js";
 import type { AggregateSpec } from "../rules/types.js";
 
 /** Value of one aggregation in a finding: `values` a sorted list, `dc`/`count` a number. */
@@ -6,12 +6,12 @@ export type AggregateValue = readonly string[] | number | string | null;
 
 /** Per-group state of a rule's extra aggregations, built from its specs once per group. */
 export interface Accumulators {
-  add(record: ProcessRecord): void;
+  add(record: CimRecord): void;
   result(): Record<string, AggregateValue>;
 }
 
 interface One {
-  add(record: ProcessRecord): void;
+  add(record: CimRecord): void;
   result(): AggregateValue;
 }
 

@@ -1,14 +1,13 @@
-import type { ProcessField } from "../model/processFields.js";
-import type { ProcessRecord } from "../model/types.js";
+import type { CimRecord } from "../model/types.js";
 import type { FieldReader } from "../rules/types.js";
 
 /**
  * A reader that lower-cases each field at most once per record, however many rules ask for it:
  * rule predicates compare against lower-cased patterns (Splunk matching is case-insensitive).
  */
-export function lowercaseReader(record: ProcessRecord): FieldReader {
-  const cache: Partial<Record<ProcessField, string>> = {};
-  const fields = record.fields;
+export function lowercaseReader(record: CimRecord): FieldReader {
+  const cache: Record<string, string> = {};
+  const fields: Readonly<Partial<Record<string, string>>> = record.fields;
   return (field) => {
     const hit = cache[field];
     if (hit !== undefined) return hit;

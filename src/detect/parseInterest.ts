@@ -1,4 +1,4 @@
-import { PROCESS_EVENT_IDS } from "../model/toProcessRecord.js";
+import { EVENT_IDS_BY_DATAMODEL } from "../model/toCimRecord.js";
 import type { ParseInterest } from "../parse/types.js";
 import type { CompiledRule } from "../rules/types.js";
 
@@ -7,20 +7,24 @@ function escapeRegExp(s: string): string {
 }
 
 /**
- * What the loaded rules need from parsers, compiled once per rule set: process-creation
- * events, and among them only those containing one of the rules' required literals (unless
- * some rule gives no literal guarantee). With no rules, nothing needs a full parse.
+ * What the loaded rules need from parsers, compiled once per rule set: the events of every
+ * dataset a rule or one of its join subsearches reads, and among them only those containing
+ * one of their required literals (unless some tstats gives no literal guarantee). With no
+ * rules, nothing needs a full parse.
  */
 export function parseInterest(rules: readonly CompiledRule[]): ParseInterest {
   if (rules.length === 0) return { eventIds: new Set() };
+  const eventIds = new Set<number>();
   const literals = new Set<string>();
+  let guaranteed = true;
   for (const rule of rules) {
-    if (rule.literals === null) return { eventIds: PROCESS_EVENT_IDS };
-    for (const l of rule.literals) literals.add(l);
+    for (const plan of [rule, ...(rule.subsearches ?? [])]) {
+      for (const id of EVENT_IDS_BY_DATAMODEL[plan.datamodel]) eventIds.add(id);
+      if (plan.literals === null) guaranteed = false;
+      else for (const l of plan.literals) literals.add(l);
+    }
   }
+  if (!guaranteed) return { eventIds };
   const sorted = [...literals].sort((a, b) => b.length - a.length);
-  return {
-    eventIds: PROCESS_EVENT_IDS,
-    rawText: new RegExp(sorted.map(escapeRegExp).join("|"), "i"),
-  };
+  return { eventIds, rawText: new RegExp(sorted.map(escapeRegExp).join("|"), "i") };
 }

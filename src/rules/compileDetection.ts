@@ -1,3 +1,4 @@
+import { type DatamodelSpec, findDatamodel } from "../model/datamodels.js";
 import { compileExpr, fieldName } from "./compileExpr.js";
 import { dispatchKeys } from "./dispatchKeys.js";
 import { RuleError, UnsupportedSearchError } from "./errors.js";
@@ -6,9 +7,15 @@ import type { TstatsSearch } from "./spl/ast.js";
 import { compilePipes, type RowSpec } from "./spl/eval/index.js";
 import { expandMacros, type MacroTable } from "./spl/macros.js";
 import { parseTstats } from "./spl/parseTstats.js";
-import type { AggregateSpec, ByField, CompiledRule, DetectionMeta, RuleLoad } from "./types.js";
-
-const SUPPORTED_DATAMODEL = { name: "Endpoint.Processes", object: "Processes" } as const;
+import type {
+  AggregateSpec,
+  ByField,
+  CompiledRule,
+  DetectionMeta,
+  RuleLoad,
+  Subsearch,
+  TstatsPlan,
+} from "./types.js";
 
 type Yaml = Record<string, unknown>;
 
@@ -69,7 +76,7 @@ function outputName(as: string, object: string): string {
  * `count`, `min(_time)` and `max(_time)` are built in; `values`, `dc`, `latest`, `earliest`
  * and `count` of a field become `AggregateSpec`s. Anything else is unsupported.
  */
-function compileAggregations(search: TstatsSearch, object: string): AggregateSpec[] {
+function compileAggregations(search: TstatsSearch, dm: DatamodelSpec): AggregateSpec[] {
   const specs: AggregateSpec[] = [];
   for (const a of search.aggregations) {
     if (a.fn === "count" && (a.arg === undefined || a.arg === "*")) continue;
@@ -80,13 +87,17 @@ function compileAggregations(search: TstatsSearch, object: string): AggregateSpe
         `aggregation ${a.fn}${a.arg === undefined ? "" : `(${a.arg})`}`,
       );
     }
-    specs.push({ fn, field: fieldName(a.arg, object), as: outputName(a.as, object) });
+    specs.push({ fn, field: fieldName(a.arg, dm), as: outputName(a.as, dm.object) });
   }
   return specs;
 }
 
 /** Where each tstats output lands in the row the pipes after tstats see (raw names). */
 function rowSpec(search: TstatsSearch, object: string): RowSpec {
+  return { ...rowLayout(search, object), object };
+}
+
+function rowLayout(search: TstatsSearch, object: string): Omit<RowSpec, "object"> {
   const names = (test: (a: TstatsSearch["aggregations"][number]) => boolean): string[] =>
     search.aggregations.filter(test).map((a) => a.as);
   return {
@@ -110,8 +121,53 @@ function spanMs(span: string): number {
   return Number(m[1]) * (SPAN_UNITS[unit] as number);
 }
 
-function byField(raw: string, object: string): ByField {
-  return raw === "_time" ? "_time" : fieldName(raw, object);
+function byField(raw: string, dm: DatamodelSpec): ByField {
+  return raw === "_time" ? "_time" : fieldName(raw, dm);
+}
+
+/** The dataset a tstats reads, or unsupported. */
+function datamodelOf(search: TstatsSearch): DatamodelSpec {
+  const dm = findDatamodel(search.datamodel);
+  if (dm === undefined) throw new UnsupportedSearchError(`datamodel ${search.datamodel}`);
+  return dm;
+}
+
+/** Compiles the tstats command of a search (the main one or a join's subsearch). */
+function compilePlan(search: TstatsSearch, dm: DatamodelSpec): TstatsPlan {
+  const aggregates = compileAggregations(search, dm);
+  const by = search.by.map((f) => byField(f, dm));
+  if (search.span !== undefined && !by.includes("_time")) {
+    throw new UnsupportedSearchError(`span=${search.span} without _time in the by clause`);
+  }
+  return {
+    datamodel: dm.name,
+    by,
+    span: search.span === undefined ? null : spanMs(search.span),
+    aggregates,
+    fillnull: search.options.fillnull_value ?? "null",
+    match: compileExpr(search.where, dm),
+    literals: requiredLiterals(search.where, dm),
+    names: dispatchKeys(search.where, dm),
+    signature: `${dm.name}\u0000${search.command.replace(/\s+/g, " ")}`,
+  };
+}
+
+/**
+ * A subsearch of a `| join` or `| search [...]`: a supported tstats (any mapped dataset) and
+ * pipes, compiled into `subsearches`; its index is what the command reads at run time. A
+ * subsearch inside it is unsupported.
+ */
+function compileSubsearch(text: string, subsearches: Subsearch[]): number {
+  if (/^\|?\s*inputlookup\b/i.test(text))
+    throw new UnsupportedSearchError(
+      "inputlookup: lookup tables are not shipped with the detections",
+    );
+  const search = parseTstats(text);
+  const dm = datamodelOf(search);
+  const plan = compilePlan(search, dm);
+  const pipeline = compilePipes(search.pipes, rowSpec(search, dm.object), { nested: true });
+  subsearches.push({ ...plan, pipeline });
+  return subsearches.length - 1;
 }
 
 /** Compiles one parsed detection document. Never throws: problems become a `RuleLoad`. */
@@ -128,27 +184,18 @@ export function compileDetection(doc: unknown, file: string, macros: MacroTable)
   }
   try {
     const search = parseTstats(expandMacros(d.search, macros));
-    if (search.datamodel.toLowerCase() !== SUPPORTED_DATAMODEL.name.toLowerCase()) {
-      throw new UnsupportedSearchError(`datamodel ${search.datamodel}`);
-    }
-    const aggregates = compileAggregations(search, SUPPORTED_DATAMODEL.object);
-    const pipeline = compilePipes(search.pipes, rowSpec(search, SUPPORTED_DATAMODEL.object));
-    const by = search.by.map((f) => byField(f, SUPPORTED_DATAMODEL.object));
-    if (search.span !== undefined && !by.includes("_time")) {
-      throw new UnsupportedSearchError(`span=${search.span} without _time in the by clause`);
-    }
+    const dm = datamodelOf(search);
+    const plan = compilePlan(search, dm);
+    const subsearches: Subsearch[] = [];
+    const pipeline = compilePipes(search.pipes, rowSpec(search, dm.object), {
+      subsearch: (text) => compileSubsearch(text, subsearches),
+    });
     const rule: CompiledRule = {
       meta: detectionMeta(d),
       file,
-      datamodel: SUPPORTED_DATAMODEL.name,
-      by,
-      span: search.span === undefined ? null : spanMs(search.span),
-      aggregates,
-      fillnull: search.options.fillnull_value ?? "null",
-      match: compileExpr(search.where, SUPPORTED_DATAMODEL.object),
-      literals: requiredLiterals(search.where, SUPPORTED_DATAMODEL.object),
-      names: dispatchKeys(search.where, SUPPORTED_DATAMODEL.object),
+      ...plan,
       pipeline,
+      ...(subsearches.length === 0 ? {} : { subsearches }),
     };
     return { status: "ok", file, rule };
   } catch (err) {

@@ -1,5 +1,6 @@
-import { isProcessField, type ProcessField } from "../model/processFields.js";
+import { type DatamodelSpec, hasField } from "../model/datamodels.js";
 import { UnsupportedSearchError } from "./errors.js";
+import { compileCidr } from "./sigma/cidr.js";
 import type { Expr } from "./spl/ast.js";
 import type { FieldReader } from "./types.js";
 import { compileWildcard, type ValueTest } from "./wildcard.js";
@@ -7,19 +8,37 @@ import { compileWildcard, type ValueTest } from "./wildcard.js";
 type Predicate = (read: FieldReader) => boolean;
 
 /**
- * `Processes.process_name` -> `process_name`; the object prefix must be the datamodel's. The
- * prefix is compared case-insensitively: a detection that writes `processes.process_name` means
- * the datamodel field (one security_content detection does).
+ * `Processes.process_name` -> `process_name`; the object prefix must be the dataset's, and the
+ * name one of its CIM fields or a default field (`host`). The prefix is compared
+ * case-insensitively: a detection that writes `processes.process_name` means the datamodel
+ * field (one security_content detection does).
  */
-export function fieldName(raw: string, object: string): ProcessField {
+export function fieldName(raw: string, dm: DatamodelSpec): string {
   const dot = raw.indexOf(".");
   const prefix = dot === -1 ? "" : raw.slice(0, dot);
   const name = dot === -1 ? raw : raw.slice(dot + 1);
-  if (prefix !== "" && prefix.toLowerCase() !== object.toLowerCase())
-    throw new UnsupportedSearchError(`field ${raw} is not in ${object}`);
-  if (!isProcessField(name))
-    throw new UnsupportedSearchError(`field ${raw} is not an Endpoint.Processes field`);
+  if (prefix !== "" && prefix.toLowerCase() !== dm.object.toLowerCase())
+    throw new UnsupportedSearchError(`field ${raw} is not in ${dm.object}`);
+  if (!hasField(dm, name))
+    throw new UnsupportedSearchError(`field ${raw} is not an ${dm.name} field`);
   return name;
+}
+
+const IPV4_CIDR = /^\d{1,3}(?:\.\d{1,3}){3}\/\d{1,2}$/;
+
+/**
+ * The test of one search value: an IPv4 network in CIDR notation (`10.0.0.0/8`) matches the
+ * addresses in it, as Splunk's search does; anything else is a wildcard pattern.
+ */
+function valueTest(value: string): ValueTest {
+  if (IPV4_CIDR.test(value)) {
+    try {
+      return compileCidr(value);
+    } catch {
+      // not a network after all: match it as text
+    }
+  }
+  return compileWildcard(value);
 }
 
 function numericCompare(op: string, bound: string): ValueTest {
@@ -47,30 +66,30 @@ function numericCompare(op: string, bound: string): ValueTest {
  * treatment of missing fields: `f=v`, `f!=v` and `f IN (...)` are false when `f` is absent,
  * while `NOT f=v` is true.
  */
-export function compileExpr(expr: Expr | undefined, object: string): Predicate {
+export function compileExpr(expr: Expr | undefined, dm: DatamodelSpec): Predicate {
   if (expr === undefined) return () => true;
   switch (expr.kind) {
     case "and": {
-      const items = expr.items.map((e) => compileExpr(e, object));
+      const items = expr.items.map((e) => compileExpr(e, dm));
       return (read) => {
         for (const p of items) if (!p(read)) return false;
         return true;
       };
     }
     case "or": {
-      const items = expr.items.map((e) => compileExpr(e, object));
+      const items = expr.items.map((e) => compileExpr(e, dm));
       return (read) => {
         for (const p of items) if (p(read)) return true;
         return false;
       };
     }
     case "not": {
-      const item = compileExpr(expr.item, object);
+      const item = compileExpr(expr.item, dm);
       return (read) => !item(read);
     }
     case "in": {
-      const field = fieldName(expr.field, object);
-      const tests = expr.values.map(compileWildcard);
+      const field = fieldName(expr.field, dm);
+      const tests = expr.values.map(valueTest);
       return (read) => {
         const v = read(field);
         if (v === undefined) return false;
@@ -79,9 +98,9 @@ export function compileExpr(expr: Expr | undefined, object: string): Predicate {
       };
     }
     case "compare": {
-      const field = fieldName(expr.field, object);
+      const field = fieldName(expr.field, dm);
       if (expr.op === "=" || expr.op === "!=") {
-        const test = compileWildcard(expr.value);
+        const test = valueTest(expr.value);
         if (expr.op === "=") {
           return (read) => {
             const v = read(field);

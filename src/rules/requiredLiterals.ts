@@ -1,4 +1,4 @@
-import { VERBATIM_FIELDS } from "../model/processFields.js";
+import type { DatamodelSpec } from "../model/datamodels.js";
 import { fieldName } from "./compileExpr.js";
 import type { Expr } from "./spl/ast.js";
 
@@ -10,6 +10,8 @@ const MIN_LITERAL = 4 as const;
  * is plain ASCII (so lower-casing is the same everywhere) and has no wildcard.
  */
 function bestLiteral(pattern: string): string | undefined {
+  // a network in CIDR notation matches addresses, not its own text
+  if (/^[\d.]+\/\d+$/.test(pattern)) return undefined;
   let best = "";
   for (const run of pattern.toLowerCase().split(/[*&<>"'\u0080-\uffff]+/))
     if (run.length > best.length) best = run;
@@ -24,26 +26,26 @@ function better(a: string[], b: string[]): boolean {
 
 /**
  * Lower-cased literals such that any record matching `expr` has at least one of them inside a
- * verbatim field value, or `null` when no such guarantee can be given (negations, converted
+ * verbatim field value of its dataset, or `null` when no such guarantee can be given (negations, converted
  * fields, short or wildcard-only values). Used only to skip parsing events no rule can match.
  */
-export function requiredLiterals(expr: Expr | undefined, object: string): string[] | null {
+export function requiredLiterals(expr: Expr | undefined, dm: DatamodelSpec): string[] | null {
   if (expr === undefined) return null;
   switch (expr.kind) {
     case "compare": {
-      if (expr.op !== "=" || !VERBATIM_FIELDS.has(fieldName(expr.field, object))) return null;
+      if (expr.op !== "=" || !dm.verbatim.has(fieldName(expr.field, dm))) return null;
       const lit = bestLiteral(expr.value);
       return lit === undefined ? null : [lit];
     }
     case "in": {
-      if (!VERBATIM_FIELDS.has(fieldName(expr.field, object))) return null;
+      if (!dm.verbatim.has(fieldName(expr.field, dm))) return null;
       const lits = expr.values.map(bestLiteral);
       return lits.every((l) => l !== undefined) ? [...new Set(lits as string[])] : null;
     }
     case "and": {
       let best: string[] | null = null;
       for (const item of expr.items) {
-        const lits = requiredLiterals(item, object);
+        const lits = requiredLiterals(item, dm);
         if (lits !== null && (best === null || better(lits, best))) best = lits;
       }
       return best;
@@ -51,7 +53,7 @@ export function requiredLiterals(expr: Expr | undefined, object: string): string
     case "or": {
       const all: string[] = [];
       for (const item of expr.items) {
-        const lits = requiredLiterals(item, object);
+        const lits = requiredLiterals(item, dm);
         if (lits === null) return null;
         all.push(...lits);
       }

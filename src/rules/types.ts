@@ -1,8 +1,8 @@
-import type { ProcessField } from "../model/processFields.js";
+import type { Datamodel } from "../model/datamodels.js";
 import type { Pipeline } from "./spl/eval/index.js";
 
 /** Reads a record's field, lower-cased (undefined when the record lacks it). */
-export type FieldReader = (field: ProcessField) => string | undefined;
+export type FieldReader = (field: string) => string | undefined;
 
 /** What a finding says about the detection that produced it. */
 export interface DetectionMeta {
@@ -20,22 +20,24 @@ export interface DetectionMeta {
   readonly message: string;
 }
 
-/** A by-field: a CIM field, or `_time` (bucketed by the rule's `span`). */
-export type ByField = ProcessField | "_time";
+/** A by-field: a field of the rule's dataset, a default field (`host`), or `_time` (bucketed by the rule's `span`). */
+export type ByField = string;
 
 /** An aggregation besides `count`, `min(_time)` and `max(_time)`, which every rule gets. */
 export interface AggregateSpec {
   readonly fn: "values" | "dc" | "latest" | "earliest" | "count";
-  readonly field: ProcessField;
+  readonly field: string;
   /** Output name (`as`), after `drop_dm_object_name`. */
   readonly as: string;
 }
 
-/** A rule ready to run: compiled once at load; only `match` runs per record. */
-export interface CompiledRule {
-  readonly meta: DetectionMeta;
-  readonly file: string;
-  readonly datamodel: "Endpoint.Processes";
+/**
+ * One `tstats` over one dataset, compiled once at load: which records it takes (`match`) and
+ * how it groups them. Only `match` runs per record.
+ */
+export interface TstatsPlan {
+  /** The dataset whose records this tstats reads; records of other datasets never reach it. */
+  readonly datamodel: Datamodel;
   /** Group-by fields, as output names (object prefix dropped). */
   readonly by: readonly ByField[];
   /** Bucket size in ms for a `_time` by-field (`span=1h`); null groups by exact time. */
@@ -51,14 +53,32 @@ export interface CompiledRule {
   readonly literals: readonly string[] | null;
   /**
    * Lower-cased image names (`process_name` or `original_file_name`) one of which every matching
-   * record has, or null when the rule can match any process (see `dispatchKeys`).
+   * record has, or null when the rule can match any record (see `dispatchKeys`).
    */
   readonly names: readonly string[] | null;
   /**
-   * The pipes after tstats (`where`, `eval`, `rex`, `search`, ...), compiled once, run on each
-   * group's row when findings are built. Absent for rules built without a search.
+   * The tstats command as written (whitespace normalised): plans with the same signature give
+   * the same groups, so the aggregator fills one set for all of them. Absent: never shared.
+   */
+  readonly signature?: string;
+}
+
+/** A join's subsearch: a tstats filled in the same pass as the rule's own, and its pipes. */
+export interface Subsearch extends TstatsPlan {
+  readonly pipeline: Pipeline;
+}
+
+/** A rule ready to run: its own tstats, the pipes after it, and the subsearches they join. */
+export interface CompiledRule extends TstatsPlan {
+  readonly meta: DetectionMeta;
+  readonly file: string;
+  /**
+   * The pipes after tstats (`where`, `eval`, `rex`, `search`, `join`, ...), compiled once, run
+   * on each group's row when findings are built. Absent for rules built without a search.
    */
   readonly pipeline?: Pipeline;
+  /** The subsearches of the rule's joins, by the index its pipeline gives them. */
+  readonly subsearches?: readonly Subsearch[];
 }
 
 /** Result of loading one rule file. */

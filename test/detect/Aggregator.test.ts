@@ -35,7 +35,12 @@ function rule(
 }
 
 function rec(fields: ProcessRecord["fields"], iso: string, line: number): ProcessRecord {
-  return { fields, time: Date.parse(iso), position: { line, lastLine: line } };
+  return {
+    datamodel: "Endpoint.Processes",
+    fields,
+    time: Date.parse(iso),
+    position: { line, lastLine: line },
+  };
 }
 
 describe("Aggregator (tstats count min(_time) max(_time) by ...)", () => {
@@ -45,7 +50,12 @@ describe("Aggregator (tstats count min(_time) max(_time) by ...)", () => {
     agg.add(rec({ dest: "h1", user: "CORP\\bob" }, "2024-01-01T00:00:01Z", 20));
     agg.add(rec({ dest: "h1", user: "corp\\BOB" }, "2024-01-01T00:00:03Z", 30));
     agg.add(rec({ dest: "h1" }, "2024-01-01T00:00:02Z", 40));
-    agg.add({ fields: { dest: "h1" }, time: Number.NaN, position: { line: 50 } });
+    agg.add({
+      datamodel: "Endpoint.Processes",
+      fields: { dest: "h1" },
+      time: Number.NaN,
+      position: { line: 50 },
+    });
     const f = agg.findings({ uri: "s3://b/k", versionId: "v1" });
     expect(
       f.map((x) => [

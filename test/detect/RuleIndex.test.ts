@@ -4,7 +4,12 @@ import type { ProcessRecord } from "../../src/model/types.js";
 import type { CompiledRule } from "../../src/rules/types.js";
 
 const rule = (names: string[] | null) => ({ names }) as unknown as CompiledRule;
-const rec = (fields: ProcessRecord["fields"]): ProcessRecord => ({ fields, time: 0, position: {} });
+const rec = (fields: ProcessRecord["fields"]): ProcessRecord => ({
+  datamodel: "Endpoint.Processes",
+  fields,
+  time: 0,
+  position: {},
+});
 
 describe("RuleIndex", () => {
   const index = new RuleIndex([

@@ -327,6 +327,7 @@ describe("a pipe that throws at run time", () => {
       ["cmd", 2],
     ] as const)
       agg.add({
+        datamodel: "Endpoint.Processes",
         fields: { dest, process: "cmd /c" },
         time: Date.UTC(2026, 2, 2),
         position: { line },

@@ -37,6 +37,7 @@ describe("toProcessRecord", () => {
       vendor_product: "Microsoft Sysmon",
       action: "allowed",
       dest: "IEWIN7",
+      host: "IEWIN7",
       user: "IEWIN7\\IEUser",
       process: '"C:\\Windows\\system32\\NETSTAT.EXE"  -na',
       process_id: "1284",

@@ -67,9 +67,23 @@ describe("compileDetection", () => {
       ],
       [`${HEAD} by Processes.dest | lookup tools name`, /pipe "\| lookup tools name" after tstats/],
       [
-        "| tstats count from datamodel=Network_Traffic.All_Traffic by All_Traffic.dest",
-        /datamodel Network_Traffic/,
+        "| tstats count from datamodel=Network_Resolution.DNS by DNS.query",
+        /datamodel Network_Resolution.DNS/,
       ],
+      [
+        "| tstats count from datamodel=Endpoint.Registry by Registry.file_name",
+        /field Registry.file_name is not an Endpoint.Registry field/,
+      ],
+      [`${HEAD} by Processes.dest temp`, /field temp is not an Endpoint.Processes field/],
+      [
+        `${HEAD} by Processes.dest | join dest [| tstats count from datamodel=Endpoint.Registry by Registry.dest | join dest [| tstats count from datamodel=Endpoint.Processes by Processes.dest]]`,
+        /join subsearch: pipe "\| join dest \[\|" after tstats: join inside a subsearch/,
+      ],
+      [
+        `${HEAD} by Processes.dest | join dest [search index=main]`,
+        /join subsearch: search does not start with tstats/,
+      ],
+      [`${HEAD} by Processes.dest | search [| inputlookup x.csv]`, /inputlookup: lookup tables/],
       [`${HEAD} where Processes.bogus=1 by Processes.dest`, /not an Endpoint.Processes field/],
       [`${HEAD} where Filesystem.file_name=1 by Processes.dest`, /not in Processes/],
       [`${HEAD} where \`no_such_macro\` by Processes.dest`, /unknown macro/],

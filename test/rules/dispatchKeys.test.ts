@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { datamodelSpec } from "../../src/model/datamodels.js";
 import { dispatchKeys } from "../../src/rules/dispatchKeys.js";
 import { parseWhere } from "../../src/rules/spl/parseWhere.js";
 
-const keys = (where: string) => dispatchKeys(parseWhere(where), "Processes");
+const keys = (where: string) =>
+  dispatchKeys(parseWhere(where), datamodelSpec("Endpoint.Processes"));
 
 describe("dispatchKeys", () => {
   it("indexes exact image names from process_name and original_file_name", () => {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { datamodelSpec } from "../../src/model/datamodels.js";
 import { requiredLiterals } from "../../src/rules/requiredLiterals.js";
 import { parseWhere } from "../../src/rules/spl/parseWhere.js";
 
-const lits = (where: string) => requiredLiterals(parseWhere(where), "Processes");
+const lits = (where: string) =>
+  requiredLiterals(parseWhere(where), datamodelSpec("Endpoint.Processes"));
 
 describe("requiredLiterals", () => {
   it("takes the longest XML-safe ASCII run of a verbatim field's value", () => {

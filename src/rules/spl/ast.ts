@@ -23,6 +23,8 @@ export interface Aggregation {
 
 /** A parsed `| tstats ... from datamodel=... where ... by ... | ...` search. */
 export interface TstatsSearch {
+  /** The tstats command itself, as written (macros expanded, trimmed). */
+  readonly command: string;
   readonly options: Readonly<Record<string, string>>;
   readonly aggregations: readonly Aggregation[];
   readonly datamodel: string;

@@ -2,16 +2,22 @@ import { SplSyntaxError, UnsupportedSearchError } from "../errors.js";
 import type { Aggregation, TstatsSearch } from "./ast.js";
 import { parseWhere } from "./parseWhere.js";
 
-/** Splits at `sep` (a single character) outside double quotes. */
+/**
+ * Splits at `sep` (a single character) outside double quotes and outside `[ ]` subsearches, so
+ * `| join x [| tstats ... | rename ...]` stays one pipe.
+ */
 function splitOutsideQuotes(text: string, sep: string): string[] {
   const parts: string[] = [];
   let quote = false;
+  let depth = 0;
   let start = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quote && c === "\\") i++;
     else if (c === '"') quote = !quote;
-    else if (!quote && c === sep) {
+    else if (!quote && c === "[") depth++;
+    else if (!quote && c === "]" && depth > 0) depth--;
+    else if (!quote && depth === 0 && c === sep) {
       parts.push(text.slice(start, i));
       start = i + 1;
     }
@@ -123,8 +129,9 @@ export function parseTstats(search: string): TstatsSearch {
     throw new SplSyntaxError(`unexpected text after datamodel: "${rest.slice(0, 40)}"`);
   const tokens = byText.split(/[\s,]+/).filter((f) => f.length > 0);
   const span = tokens.find((f) => /^span=/i.test(f));
-  const by = tokens.filter((f) => !/^span=/i.test(f));
+  const by = tokens.filter((f) => !/^span=/i.test(f)).map((f) => f.replace(/^"(.+)"$/, "$1"));
   return {
+    command: first,
     options,
     aggregations,
     datamodel: dm[1] as string,

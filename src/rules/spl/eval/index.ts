@@ -5,6 +5,7 @@ export {
   type GroupInput,
   type Pipeline,
   type PipelineRow,
+  type PipeOptions,
   type RowSpec,
 } from "./pipeline.js";
 export type { Row, Scalar, Value } from "./values.js";

@@ -1,4 +1,6 @@
 import { RuleError, SplSyntaxError, UnsupportedSearchError } from "../../errors.js";
+import { dedupStage } from "./dedupCommand.js";
+import { type JoinStage, joinStage, parseJoin } from "./joinCommand.js";
 import { regexStage, rexStage } from "./regexCommands.js";
 import {
   convertStage,
@@ -11,6 +13,7 @@ import {
 } from "./rowCommands.js";
 import { compileSearchCommand } from "./searchRows.js";
 import { eventstatsStage, type Item, statsStage, type TableStage } from "./statsCommands.js";
+import { subsearchFilterStage } from "./subsearchFilter.js";
 import {
   formatNumber,
   type Row,
@@ -31,6 +34,20 @@ export interface RowSpec {
   readonly maxTime: readonly string[];
   /** The other aggregations: raw output name and the name their value has in a finding. */
   readonly aggregates: readonly { readonly raw: string; readonly out: string }[];
+  /** The dataset's object name (`Processes`): findings name fields without this prefix. */
+  readonly object: string;
+}
+
+/** How pipes that run other searches are compiled. */
+export interface PipeOptions {
+  /**
+   * Compiles the subsearch of a `| join` or `| search [...]` (its text inside the brackets) to
+   * an aggregation filled in the same pass over the events, and gives its index: `run` then
+   * takes that subsearch's rows at this index. Without it, a subsearch is unsupported.
+   */
+  readonly subsearch?: (text: string) => number;
+  /** Set for a subsearch's own pipes: a subsearch inside it is unsupported. */
+  readonly nested?: boolean;
 }
 
 /** One tstats group, as the aggregator has it. */
@@ -61,6 +78,8 @@ export interface PipelineRow {
   readonly computed: Readonly<Record<string, Scalar | readonly string[]>>;
   /** Message text of the computed fields and of the count and time fields as the pipes left them. */
   readonly text: Readonly<Record<string, string>>;
+  /** Set when a join gave one tstats row several rows: tells the findings apart. */
+  readonly variant?: string;
 }
 
 /** The pipes after tstats, compiled once, run over one detection's groups when findings are built. */
@@ -68,15 +87,29 @@ export interface Pipeline {
   /**
    * The rows that pass every pipe. A row stage that throws on a row drops that row and calls
    * `onFault` with its group; a command over all rows (`stats`) that throws, throws.
+   * `subsearches` holds the final rows of each join subsearch, by the index `PipeOptions`
+   * gave it.
    */
-  run(groups: readonly GroupInput[], onFault: (group: number, err: unknown) => void): PipelineRow[];
+  run(
+    groups: readonly GroupInput[],
+    onFault: (group: number, err: unknown) => void,
+    subsearches?: readonly (readonly Row[])[],
+  ): PipelineRow[];
+  /** The same pipes, giving the final rows themselves (what a subsearch hands to its join). */
+  rows(
+    groups: readonly GroupInput[],
+    onFault: (group: number, err: unknown) => void,
+    subsearches?: readonly (readonly Row[])[],
+  ): Row[];
 }
 
-type Stage = { readonly rows: RowStage } | { readonly table: TableStage };
+type Stage =
+  | { readonly rows: RowStage }
+  | { readonly table: TableStage }
+  | { readonly join: JoinStage };
 
 /** Commands we do not run, and why. */
 const UNSUPPORTED: Readonly<Record<string, string>> = {
-  join: "join runs a subsearch",
   append: "append runs a subsearch",
   appendpipe: "appendpipe runs a subsearch",
   lookup: "lookup tables are not shipped with the detections",
@@ -86,16 +119,52 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
 };
 
 /** `Processes.process` -> `process`, `values(Processes.x)` -> `values(x)`, as findings name them. */
-function plainName(name: string): string {
-  return name.replace(/(^|\()Processes\./g, "$1");
+function plainNamer(object: string): (name: string) => string {
+  const prefix = new RegExp(`(^|\\()${object.replace(/\W/g, "\\$&")}\\.`, "g");
+  return (name) => name.replace(prefix, "$1");
 }
 
-function compileOne(command: string, args: string): Stage | null {
-  switch (command) {
-    case "search": {
-      const test = compileSearchCommand(args);
-      return test === null ? null : { rows: test };
+/** Compiles a subsearch with `options`, naming the command in a failure's reason. */
+function compileSubsearch(text: string, options: PipeOptions, command: string): number {
+  if (options.nested === true)
+    throw new UnsupportedSearchError(`${command} inside a subsearch (nested subsearches)`);
+  if (options.subsearch === undefined)
+    throw new UnsupportedSearchError(`${command} runs a subsearch`);
+  try {
+    return options.subsearch(text);
+  } catch (err) {
+    if (err instanceof RuleError) {
+      const E = err.code === "unsupported" ? UnsupportedSearchError : SplSyntaxError;
+      throw new E(`${command} subsearch: ${err.message}`, { cause: err });
     }
+    throw err;
+  }
+}
+
+function compileJoin(args: string, options: PipeOptions): Stage {
+  const spec = parseJoin(args);
+  return { join: joinStage(spec, compileSubsearch(spec.subsearch, options, "join")) };
+}
+
+/** `| search <expr>`, or `| search [<subsearch>]` (a search made of the subsearch's rows). */
+function compileSearch(args: string, options: PipeOptions): Stage | null {
+  const sub = /^\s*\[([\s\S]*)\]\s*$/.exec(args);
+  if (sub === null) {
+    const test = compileSearchCommand(args);
+    return test === null ? null : { rows: test };
+  }
+  const text = (sub[1] as string).trim();
+  return { join: subsearchFilterStage(compileSubsearch(text, options, "| search [...]")) };
+}
+
+function compileOne(command: string, args: string, options: PipeOptions): Stage | null {
+  switch (command) {
+    case "join":
+      return compileJoin(args, options);
+    case "dedup":
+      return { table: dedupStage(args) };
+    case "search":
+      return compileSearch(args, options);
     case "where":
       return { rows: whereStage(args) };
     case "eval":
@@ -124,12 +193,12 @@ function compileOne(command: string, args: string): Stage | null {
 }
 
 /** Compiles one pipe; reasons name the pipe as `pipe "| <first words>" after tstats`. */
-function compilePipe(pipe: string): Stage | null {
+function compilePipe(pipe: string, options: PipeOptions): Stage | null {
   const m = /^(\w+)\b\s*([\s\S]*)$/.exec(pipe.trim());
   const where = `pipe "| ${pipe.split(/\s+/).slice(0, 3).join(" ")}" after tstats`;
   if (m === null) throw new SplSyntaxError(`${where}: no command`);
   try {
-    return compileOne((m[1] as string).toLowerCase(), m[2] as string);
+    return compileOne((m[1] as string).toLowerCase(), m[2] as string, options);
   } catch (err) {
     if (err instanceof RuleError) {
       const E = err.code === "unsupported" ? UnsupportedSearchError : SplSyntaxError;
@@ -159,13 +228,19 @@ function byValue(name: string, value: string): string {
 
 /**
  * Compiles the pipes after tstats (macros expanded): `search`, `where`, `eval`, `rename`,
- * `regex`, `rex`, `table`, `fields` and `convert ctime()` run row by row; `stats` and
- * `eventstats` over all rows of the detection. Each group's row holds the raw tstats names,
+ * `regex`, `rex`, `table`, `fields` and `convert ctime()` run row by row; `stats`,
+ * `eventstats`, `dedup` and `join` (with `options.subsearch`) over all rows of the detection.
+ * Each group's row holds the raw tstats names,
  * with `count`, and `firstTime`/`lastTime` as epoch seconds until a `convert ctime()` formats
  * them. Any other command makes the search unsupported, with a reason.
  */
-export function compilePipes(pipes: readonly string[], spec: RowSpec): Pipeline {
-  const stages = pipes.map(compilePipe).filter((s): s is Stage => s !== null);
+export function compilePipes(
+  pipes: readonly string[],
+  spec: RowSpec,
+  options: PipeOptions = {},
+): Pipeline {
+  const stages = pipes.map((p) => compilePipe(p, options)).filter((s): s is Stage => s !== null);
+  const plainName = plainNamer(spec.object);
   const timeNames = new Set([...spec.count, ...spec.minTime, ...spec.maxTime].map(plainName));
 
   const initial = (g: GroupInput): Row => {
@@ -206,37 +281,55 @@ export function compilePipes(pipes: readonly string[], spec: RowSpec): Pipeline 
         text[name] = shown(v);
       }
     }
-    if (item.regrouped === undefined) return { sources: item.sources, computed, text };
+    const variant = item.variant === undefined ? {} : { variant: item.variant };
+    if (item.regrouped === undefined) return { sources: item.sources, computed, text, ...variant };
     const fields: Record<string, string> = {};
     for (const [f, v] of item.regrouped) fields[plainName(f)] = byValue(plainName(f), v);
-    return { sources: item.sources, fields, computed, text: { ...fields, ...text } };
+    return { sources: item.sources, fields, computed, text: { ...fields, ...text }, ...variant };
+  };
+
+  const pass = (
+    items: Item[],
+    onFault: (group: number, err: unknown) => void,
+    subsearches: readonly (readonly Row[])[],
+  ): Item[] => {
+    let out = items;
+    for (const stage of stages) {
+      if ("table" in stage) {
+        out = stage.table(out);
+        continue;
+      }
+      if ("join" in stage) {
+        out = stage.join(out, subsearches);
+        continue;
+      }
+      out = out.filter((item) => {
+        try {
+          return stage.rows(item.row);
+        } catch (err) {
+          onFault(item.sources[0] ?? 0, err);
+          return false;
+        }
+      });
+    }
+    return out;
   };
 
   return {
-    run(groups, onFault) {
+    run(groups, onFault, subsearches = []) {
       const before = new Map<number, Map<string, Value[]>>();
-      let items: Item[] = groups.map((g, i) => {
+      const items: Item[] = groups.map((g, i) => {
         const row = initial(g);
         before.set(i, snapshot(row));
         return { row, sources: [i] };
       });
-      for (const stage of stages) {
-        if ("table" in stage) {
-          items = stage.table(items);
-          continue;
-        }
-        items = items.filter((item) => {
-          try {
-            return stage.rows(item.row);
-          } catch (err) {
-            onFault(item.sources[0] ?? 0, err);
-            return false;
-          }
-        });
-      }
-      return items.map((item) =>
+      return pass(items, onFault, subsearches).map((item) =>
         output(item, item.regrouped === undefined ? before.get(item.sources[0] ?? -1) : undefined),
       );
+    },
+    rows(groups, onFault, subsearches = []) {
+      const items = groups.map((g, i): Item => ({ row: initial(g), sources: [i] }));
+      return pass(items, onFault, subsearches).map((item) => item.row);
     },
   };
 }

@@ -166,6 +166,8 @@ export interface Item {
   readonly sources: readonly number[];
   /** After a `stats ... by`: its by-fields (raw names) and this row's values of them. */
   readonly regrouped?: ReadonlyArray<readonly [string, string]>;
+  /** Set by a join that gave one row several subsearch rows: which ones this row took. */
+  readonly variant?: string;
 }
 
 /** A command over all rows of a detection at once. */

@@ -10,6 +10,7 @@ const SPEC: RowSpec = {
   count: ["count"],
   minTime: ["firstTime"],
   maxTime: ["lastTime"],
+  object: "Processes",
   aggregates: [{ raw: "process_ids", out: "process_ids" }],
 };
 
@@ -148,6 +149,11 @@ describe("compilePipes: the row after tstats", () => {
     expect(reason("where x=")).toMatch(/^SplSyntaxError/);
     expect(reason("eval =1")).toMatch(/^SplSyntaxError/);
     expect(reason('convert timeformat="%Q" ctime(firstTime)')).toMatch(/%Q/);
-    expect(reason("dedup dest")).toMatch(/command dedup is not supported/);
+    expect(reason("sort - count")).toMatch(/command sort is not supported/);
+    expect(reason("dedup dest sortby -count")).toMatch(/dedup sortby/);
+    expect(reason("join type=sideways dest [| tstats count from datamodel=x]")).toMatch(
+      /^SplSyntaxError.*join type=sideways/,
+    );
+    expect(reason("join dest")).toMatch(/join without a \[subsearch\]/);
   });
 });

@@ -11,6 +11,7 @@ const SPEC: RowSpec = {
   count: ["count"],
   minTime: ["firstTime"],
   maxTime: ["lastTime"],
+  object: "Processes",
   aggregates: [],
 };
 
