@@ -1,5 +1,5 @@
 // CPU profile of the "many rules" scan alone (rules load first, unprofiled):
-// `npx tsx bench/profile.ts [corpus file] [out.cpuprofile]`, then open the file in Chrome
+// `npx tsx bench/profile.ts [corpus file] [out.cpuprofile] [all|sigma|sc]`, then open the file in Chrome
 // DevTools (Performance) or read it with any `.cpuprofile` viewer.
 import { writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
@@ -10,7 +10,10 @@ import { loadManyRules } from "./manyRules.js";
 
 const file = process.argv[2] ?? (await buildCorpus()).plain;
 const out = process.argv[3] ?? "many-rules.cpuprofile";
-const { rules, sigmaRules } = await loadManyRules();
+const only = process.argv[4] ?? "all";
+const many = await loadManyRules();
+const rules = only === "sigma" ? [] : many.rules;
+const sigmaRules = only === "sc" ? [] : many.sigmaRules;
 const session = new Session();
 session.connect();
 await session.post("Profiler.enable");

@@ -6,9 +6,10 @@ export interface EventXmlError {
   readonly error: string;
 }
 
-type Attrs = Record<string, string>;
+export type Attrs = Record<string, string>;
 
-interface Draft {
+/** An event being read; `finish` turns it into a `WinEvent`. */
+export interface Draft {
   provider: string;
   providerGuid?: string;
   eventId?: number;
@@ -36,7 +37,7 @@ function toInt(text: string | undefined): number | undefined {
 }
 
 /** Parses `name='v' name2="v2"` (either quote) between `from` and `to` of `xml`. */
-function parseAttrs(xml: string, from: number, to: number): Attrs | undefined {
+export function parseAttrs(xml: string, from: number, to: number): Attrs | undefined {
   const attrs: Attrs = {};
   let i = from;
   while (i < to) {
@@ -61,7 +62,7 @@ function parseAttrs(xml: string, from: number, to: number): Attrs | undefined {
 }
 
 /** Finds the `>` closing the tag that starts at `from`, skipping quoted attribute values. */
-function tagEnd(xml: string, from: number): number {
+export function tagEnd(xml: string, from: number): number {
   const gt = xml.indexOf(">", from);
   if (gt === -1) return -1;
   const sq = xml.indexOf("'", from);
@@ -80,7 +81,12 @@ function tagEnd(xml: string, from: number): number {
   return -1;
 }
 
-function applySystem(draft: Draft, name: string, attrs: Attrs | undefined, text: string): void {
+export function applySystem(
+  draft: Draft,
+  name: string,
+  attrs: Attrs | undefined,
+  text: string,
+): void {
   switch (name) {
     case "Provider":
       draft.provider = attrs?.Name ?? attrs?.EventSourceName ?? "";
@@ -226,7 +232,7 @@ function closeElement(
   }
 }
 
-function finish(draft: Draft, position: EventPosition): WinEvent | EventXmlError {
+export function finish(draft: Draft, position: EventPosition): WinEvent | EventXmlError {
   if (draft.eventId === undefined) return { error: "missing or non-numeric <EventID>" };
   return {
     provider: draft.provider,

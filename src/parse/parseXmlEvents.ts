@@ -1,6 +1,7 @@
+import { readEventXml } from "./fastEventXml.js";
 import { latin1ToUtf8 } from "./latin1.js";
 import { parseEventHeader } from "./parseEventHeader.js";
-import { type EventXmlError, parseEventXml } from "./parseEventXml.js";
+import type { EventXmlError } from "./parseEventXml.js";
 import type { EventPosition, ParseInterest, ParseIssue, ParseOptions, WinEvent } from "./types.js";
 
 /** An `<Event>` longer than this is reported and dropped instead of growing memory. */
@@ -45,7 +46,7 @@ type ReadEvent = (xml: string, position: EventPosition) => WinEvent | EventXmlEr
  * such events are always read in full.
  */
 function eventReader(interest: ParseInterest | undefined): ReadEvent {
-  const full: ReadEvent = (xml, position) => parseEventXml(latin1ToUtf8(xml), position);
+  const full: ReadEvent = (xml, position) => readEventXml(latin1ToUtf8(xml), position);
   if (interest === undefined) return full;
   const { eventIds, rawText } = interest;
   return (xml, position) => {

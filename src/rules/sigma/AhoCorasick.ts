@@ -1,88 +1,151 @@
 /**
  * Finds which of many needles occur in a text in one pass (Aho-Corasick): the cost is the
  * text length plus the hits, however many needles there are. Built once at load from the
- * lower-cased literals the rules require; run on lower-cased field values.
+ * lower-cased literals the rules require; the text is lower-cased as it is scanned.
  *
- * The trie is stored in flat arrays: the root's transitions in a table indexed by char code
- * (most steps restart at the root), every other node's children as a linked list (a map
- * for nodes with many children measured slower on the SigmaHQ needles).
+ * For the ASCII characters of the needles the automaton is a dense DFA (every failure
+ * transition resolved at build time): a code unit maps, through one table lookup that also
+ * lower-cases it, to a class, and a state steps with one more lookup. Other needle characters
+ * (rare in both needles and text; the SigmaHQ CommandLine needles hold ~1,500 distinct ones,
+ * too many for dense rows) step through a map and the failure links. Why: `bench/run.ts` (m)
+ * "many rules": the trie-and-fail-link scan (children as linked lists) took ~55 ns a character
+ * over the SigmaHQ process_creation needles, 10% of the scan; the dense steps take a few ns.
  */
 export class AhoCorasick {
-  /** Root transitions for char codes below 256; the rest in `rootWide`. */
-  private readonly root = new Int32Array(256);
-  private readonly rootWide = new Map<number, number>();
-  private firstChild: number[] = [0];
-  private sibling: number[] = [0];
-  private label: number[] = [0];
-  private fail: Int32Array = new Int32Array(1);
-  /** Needle ids ending at each node (own or through fail links), null when none. */
-  private readonly out: (number[] | null)[] = [null];
+  /** Class of each code unit after lower-casing: 0 (in no needle), a dense class, SPARSE or COMPLEX. */
+  private readonly fold: Uint16Array;
+  /** Class of each needle code unit as it is (for text already lower-cased as a whole). */
+  private readonly plain: Map<number, number>;
+  /** Number of dense classes, 0 included: a state's row width in `delta`. */
+  private readonly width: number;
+  /** Next state of each state and dense class. */
+  private readonly delta: Uint16Array | Int32Array;
+  /** Children through non-ASCII characters, by `state * 65536 + code unit`. */
+  private readonly sparse = new Map<number, number>();
+  private readonly fail: Int32Array;
+  /** Needle ids ending at state s (own or through fail links): outIds[outStart[s]..outStart[s+1]). */
+  private readonly outStart: Int32Array;
+  private readonly outIds: Int32Array;
   /** Per needle: the scan it was last reported in. */
   private readonly seen: Int32Array;
   private gen = 0;
 
   constructor(needles: readonly string[]) {
     this.seen = new Int32Array(needles.length);
-    needles.forEach((needle, id) => {
-      let node = 0;
+    const plain = new Map<number, number>();
+    let total = 1;
+    for (const needle of needles) {
+      total += needle.length;
       for (let i = 0; i < needle.length; i++) {
         const c = needle.charCodeAt(i);
-        let child = this.child(node, c);
-        if (child === 0) {
-          child = this.label.length;
-          this.label.push(c);
-          this.firstChild.push(0);
-          this.out.push(null);
-          if (node === 0) {
-            if (c < 256) this.root[c] = child;
-            else this.rootWide.set(c, child);
-            this.sibling.push(0);
-          } else {
-            this.sibling.push(this.firstChild[node] as number);
-            this.firstChild[node] = child;
+        if (c < 0x80 && !plain.has(c)) plain.set(c, plain.size + 1);
+      }
+    }
+    const width = plain.size + 1;
+    for (const needle of needles) {
+      for (let i = 0; i < needle.length; i++) {
+        const c = needle.charCodeAt(i);
+        if (c >= 0x80) plain.set(c, SPARSE);
+      }
+    }
+    this.plain = plain;
+    this.width = width;
+    const fold = new Uint16Array(65536);
+    for (let c = 0; c < 65536; c++) {
+      const l = LOWER[c] as number;
+      fold[c] = l === COMPLEX ? COMPLEX_CLASS : (plain.get(l) ?? 0);
+    }
+    this.fold = fold;
+
+    // The trie, in the table that becomes the DFA: 0 means "no child" (the root is no child).
+    const goto = new Int32Array(total * width);
+    const sparse = this.sparse;
+    const sparseKids: (number[] | undefined)[] = [undefined];
+    const own: (number[] | undefined)[] = [undefined];
+    let states = 1;
+    needles.forEach((needle, id) => {
+      let s = 0;
+      for (let i = 0; i < needle.length; i++) {
+        const c = needle.charCodeAt(i);
+        const k = plain.get(c) as number;
+        const at = k === SPARSE ? s * 65536 + c : s * width + k;
+        let next = k === SPARSE ? (sparse.get(at) ?? 0) : (goto[at] as number);
+        if (next === 0) {
+          next = states++;
+          own.push(undefined);
+          sparseKids.push(undefined);
+          if (k !== SPARSE) goto[at] = next;
+          else {
+            sparse.set(at, next);
+            const kids = sparseKids[s];
+            if (kids === undefined) sparseKids[s] = [c];
+            else kids.push(c);
           }
         }
-        node = child;
+        s = next;
       }
-      const ends = this.out[node];
-      if (ends) ends.push(id);
-      else this.out[node] = [id];
+      const ends = own[s];
+      if (ends === undefined) own[s] = [id];
+      else ends.push(id);
     });
-    this.link();
-  }
 
-  private child(node: number, c: number): number {
-    if (node === 0) return c < 256 ? (this.root[c] as number) : (this.rootWide.get(c) ?? 0);
-    for (let k = this.firstChild[node] as number; k !== 0; k = this.sibling[k] as number) {
-      if (this.label[k] === c) return k;
-    }
-    return 0;
-  }
-
-  /** Breadth-first: each node's fail link is the longest proper suffix that is a trie path. */
-  private link(): void {
-    const n = this.label.length;
-    const fail = new Int32Array(n);
+    // Breadth-first: a state's missing dense transitions are its fail state's, resolved before
+    // it (a fail state is shallower). The root's missing transitions stay 0, the root itself.
+    const fail = new Int32Array(states);
+    this.fail = fail;
+    const outs: (readonly number[] | undefined)[] = own.slice();
     const queue: number[] = [];
-    for (const child of this.root) if (child !== 0) queue.push(child);
-    for (const child of this.rootWide.values()) queue.push(child);
+    const link = (child: number, viaFail: number): void => {
+      fail[child] = viaFail;
+      const inherited = outs[viaFail];
+      const mine = own[child];
+      if (inherited !== undefined)
+        outs[child] = mine === undefined ? inherited : [...mine, ...inherited];
+      queue.push(child);
+    };
+    for (let k = 1; k < width; k++) {
+      const child = goto[k] as number;
+      if (child !== 0) queue.push(child);
+    }
+    for (const c of sparseKids[0] ?? []) queue.push(sparse.get(c) as number);
     for (let q = 0; q < queue.length; q++) {
-      const node = queue[q] as number;
-      for (let k = this.firstChild[node] as number; k !== 0; k = this.sibling[k] as number) {
-        const c = this.label[k] as number;
-        let f = fail[node] as number;
-        let target = this.child(f, c);
-        while (target === 0 && f !== 0) {
-          f = fail[f] as number;
-          target = this.child(f, c);
-        }
-        fail[k] = target;
-        const inherited = this.out[target];
-        if (inherited) this.out[k] = [...(this.out[k] ?? []), ...inherited];
-        queue.push(k);
+      const s = queue[q] as number;
+      const f = fail[s] as number;
+      for (let k = 1; k < width; k++) {
+        const at = s * width + k;
+        const child = goto[at] as number;
+        const viaFail = goto[f * width + k] as number;
+        if (child === 0) goto[at] = viaFail;
+        else link(child, viaFail);
+      }
+      for (const c of sparseKids[s] ?? []) {
+        link(sparse.get(s * 65536 + c) as number, this.sparseStep(f, c));
       }
     }
-    this.fail = fail;
+    // 16-bit states halve the table.
+    const table = goto.subarray(0, states * width);
+    this.delta = states <= 65536 ? Uint16Array.from(table) : table.slice();
+    const outStart = new Int32Array(states + 1);
+    const ids: number[] = [];
+    for (let s = 0; s < states; s++) {
+      outStart[s] = ids.length;
+      const o = outs[s];
+      if (o !== undefined) ids.push(...o);
+    }
+    outStart[states] = ids.length;
+    this.outStart = outStart;
+    this.outIds = Int32Array.from(ids);
+  }
+
+  /** The state after `s` reads non-ASCII code unit `c` (through fail links). */
+  private sparseStep(s: number, c: number): number {
+    const { sparse, fail } = this;
+    for (;;) {
+      const next = sparse.get(s * 65536 + c);
+      if (next !== undefined) return next;
+      if (s === 0) return 0;
+      s = fail[s] as number;
+    }
   }
 
   /**
@@ -91,46 +154,48 @@ export class AhoCorasick {
    * character whose lower case is longer than one code unit is lower-cased as a whole first).
    */
   scan(text: string, hits: Int32Array): number {
-    return this.run(text, hits, true);
-  }
-
-  /** `scan`; `fold` false when `text` is already lower-cased as a whole. */
-  private run(text: string, hits: Int32Array, fold: boolean): number {
-    const { root, rootWide, firstChild, sibling, label, fail, out, seen } = this;
+    const { fold, width, delta, outStart, outIds, seen } = this;
     if (this.gen >= 0x7fffffff) {
       seen.fill(0);
       this.gen = 0;
     }
     const gen = ++this.gen;
     let count = 0;
-    let node = 0;
+    let s = 0;
     for (let i = 0; i < text.length; i++) {
-      let c = text.charCodeAt(i);
-      if (fold && c >= 65) {
-        const l = LOWER[c] as number;
-        if (l === COMPLEX) return this.run(text.toLowerCase(), hits, false);
-        c = l;
-      }
-      while (true) {
-        if (node === 0) {
-          node = c < 256 ? (root[c] as number) : (rootWide.get(c) ?? 0);
-          break;
+      const code = text.charCodeAt(i);
+      const k = fold[code] as number;
+      if (k < SPARSE) s = delta[s * width + k] as number;
+      else if (k === SPARSE) s = this.sparseStep(s, LOWER[code] as number);
+      else return this.scanLowered(text.toLowerCase(), hits, gen);
+      const end = outStart[s + 1] as number;
+      for (let o = outStart[s] as number; o < end; o++) {
+        const id = outIds[o] as number;
+        if (seen[id] !== gen) {
+          seen[id] = gen;
+          hits[count++] = id;
         }
-        let k = firstChild[node] as number;
-        while (k !== 0 && label[k] !== c) k = sibling[k] as number;
-        if (k !== 0) {
-          node = k;
-          break;
-        }
-        node = fail[node] as number;
       }
-      const o = out[node];
-      if (o !== null) {
-        for (const id of o as number[]) {
-          if (seen[id] !== gen) {
-            seen[id] = gen;
-            hits[count++] = id;
-          }
+    }
+    return count;
+  }
+
+  /** `scan` of a text lower-cased as a whole (the rare path; restarts the scan's hits). */
+  private scanLowered(text: string, hits: Int32Array, gen: number): number {
+    const { plain, width, delta, outStart, outIds, seen } = this;
+    let count = 0;
+    let s = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const k = plain.get(c) ?? 0;
+      s = k === SPARSE ? this.sparseStep(s, c) : (delta[s * width + k] as number);
+      const end = outStart[s + 1] as number;
+      for (let o = outStart[s] as number; o < end; o++) {
+        const id = outIds[o] as number;
+        // Ids found before the restart carry this scan's mark: report them again.
+        if (seen[id] !== -gen) {
+          seen[id] = -gen;
+          hits[count++] = id;
         }
       }
     }
@@ -145,6 +210,9 @@ export class AhoCorasick {
 
 /** Marks a code unit whose lower case is not a single code unit. */
 const COMPLEX = 0xffffffff;
+/** Classes beyond the dense ones (at most 128, the ASCII characters). */
+const SPARSE = 0xfffe;
+const COMPLEX_CLASS = 0xffff;
 
 /** Lower case of every UTF-16 code unit, as `String.prototype.toLowerCase` gives it alone. */
 const LOWER: Uint32Array = (() => {

@@ -12,11 +12,11 @@ export interface IndexedTest {
   readonly test: ViewTest;
 }
 
-/** One field's needles for an event key: which gated tests each needle opens. */
+/** One field's needles for an event key: which clauses of gated tests each needle satisfies. */
 interface FieldScan {
   readonly field: FieldRef | null;
   readonly automaton: AhoCorasick;
-  /** Gated test indexes opened by each needle id. */
+  /** Clause slots satisfied by each needle id. */
   readonly opens: readonly (readonly number[])[];
 }
 
@@ -24,39 +24,61 @@ interface FieldScan {
 interface Plan {
   /** Tests with no literal guarantee: run on every event of the key. */
   readonly always: readonly IndexedTest[];
-  /** Tests that run only when a field scan finds one of their needles. */
+  /** Tests that run only when field scans satisfy every clause of their requirement. */
   readonly gated: readonly IndexedTest[];
   readonly scans: readonly FieldScan[];
-  /** Per gated test: the event number it was last opened for. */
+  /** Per clause slot: its gated test; per gated test: its number of clauses. */
+  readonly slotTest: Int32Array;
+  readonly clauses: Int32Array;
+  /** Per clause slot: the event number it was last satisfied in. */
+  readonly slotMarks: Int32Array;
+  /** Per gated test: the event number its `satisfied` count belongs to, and the count. */
   readonly marks: Int32Array;
+  readonly satisfied: Int32Array;
 }
 
 interface Entry extends IndexedTest {
   readonly variant: SigmaVariant;
 }
 
-const NO_PLAN: Plan = { always: [], gated: [], scans: [], marks: new Int32Array(0) };
+const NO_PLAN: Plan = {
+  always: [],
+  gated: [],
+  scans: [],
+  slotTest: new Int32Array(0),
+  clauses: new Int32Array(0),
+  slotMarks: new Int32Array(0),
+  marks: new Int32Array(0),
+  satisfied: new Int32Array(0),
+};
 
 function buildPlan(entries: readonly Entry[]): Plan {
   const always: IndexedTest[] = [];
   const gated: IndexedTest[] = [];
+  const slotTest: number[] = [];
+  const clauses: number[] = [];
   const byField = new Map<string, { field: FieldRef | null; needles: Map<string, number[]> }>();
   for (const e of entries) {
     const req = e.variant.req;
     const t: IndexedTest = { rule: e.rule, ruleIndex: e.ruleIndex, test: e.test };
-    if (req === null) {
+    if (req === null || req.length === 0) {
       always.push(t);
       continue;
     }
     const g = gated.length;
     gated.push(t);
-    for (const n of req) {
-      const fk = n.field === null ? "" : n.field.key;
-      const f = byField.get(fk) ?? { field: n.field, needles: new Map<string, number[]>() };
-      byField.set(fk, f);
-      const opens = f.needles.get(n.text) ?? [];
-      if (opens[opens.length - 1] !== g) opens.push(g);
-      f.needles.set(n.text, opens);
+    clauses.push(req.length);
+    for (const clause of req) {
+      const slot = slotTest.length;
+      slotTest.push(g);
+      for (const n of clause) {
+        const fk = n.field === null ? "" : n.field.key;
+        const f = byField.get(fk) ?? { field: n.field, needles: new Map<string, number[]>() };
+        byField.set(fk, f);
+        const opens = f.needles.get(n.text) ?? [];
+        if (opens[opens.length - 1] !== slot) opens.push(slot);
+        f.needles.set(n.text, opens);
+      }
     }
   }
   const scans: FieldScan[] = [...byField.values()].map(({ field, needles }) => ({
@@ -64,7 +86,16 @@ function buildPlan(entries: readonly Entry[]): Plan {
     automaton: new AhoCorasick([...needles.keys()]),
     opens: [...needles.values()],
   }));
-  return { always, gated, scans, marks: new Int32Array(gated.length) };
+  return {
+    always,
+    gated,
+    scans,
+    slotTest: Int32Array.from(slotTest),
+    clauses: Int32Array.from(clauses),
+    slotMarks: new Int32Array(slotTest.length),
+    marks: new Int32Array(gated.length),
+    satisfied: new Int32Array(gated.length),
+  };
 }
 
 const shared = new WeakMap<readonly SigmaRule[], SigmaIndex>();
@@ -73,8 +104,8 @@ const shared = new WeakMap<readonly SigmaRule[], SigmaIndex>();
  * The rules that apply to each event key, and a literal pre-filter over them, built once per
  * rule set (`SigmaIndex.of`) and shared by every scan. Per event, only the rules of its channel
  * and event id (plus channel-wide and product-wide ones) are considered; of those, a rule whose
- * every match needs one of a set of literals runs only when one Aho-Corasick pass over the
- * field's lower-cased value finds one of them.
+ * every match needs literals (some of each of up to four sets, see `Requirement`) runs only
+ * when one Aho-Corasick pass over each field's value finds them.
  */
 export class SigmaIndex {
   private readonly exact = new Map<string, Entry[]>();
@@ -134,7 +165,10 @@ export class SigmaIndex {
   candidates(view: EventView): IndexedTest[] {
     const out: IndexedTest[] = [];
     if (this.gen >= 0x7fffffff) {
-      for (const p of this.plans.values()) p.marks.fill(0);
+      for (const p of this.plans.values()) {
+        p.marks.fill(0);
+        p.slotMarks.fill(0);
+      }
       this.gen = 0;
     }
     const gen = ++this.gen;
@@ -152,17 +186,24 @@ export class SigmaIndex {
     return out;
   }
 
-  /** Scans one value and adds the gated tests its needles open (once per event). */
+  /**
+   * Scans one value and adds the gated tests whose last unsatisfied clause its needles
+   * satisfy (each test once per event).
+   */
   private open(scan: FieldScan, value: string, plan: Plan, gen: number, out: IndexedTest[]): void {
     const hits = this.hits(scan.automaton.needles);
     const found = scan.automaton.scan(value, hits);
-    const { gated, marks } = plan;
+    const { gated, slotTest, clauses, slotMarks, marks, satisfied } = plan;
     for (let h = 0; h < found; h++) {
-      for (const g of scan.opens[hits[h] as number] as readonly number[]) {
-        if (marks[g] !== gen) {
-          marks[g] = gen;
-          out.push(gated[g] as IndexedTest);
-        }
+      for (const slot of scan.opens[hits[h] as number] as readonly number[]) {
+        if (slotMarks[slot] === gen) continue;
+        slotMarks[slot] = gen;
+        const g = slotTest[slot] as number;
+        let n = 1;
+        if (marks[g] === gen) n = (satisfied[g] as number) + 1;
+        else marks[g] = gen;
+        satisfied[g] = n;
+        if (n === clauses[g]) out.push(gated[g] as IndexedTest);
       }
     }
   }

@@ -1,5 +1,5 @@
 import type { CostedTest } from "./compileValue.js";
-import { best, union } from "./requirement.js";
+import { conjoin, union } from "./requirement.js";
 import type { ViewTest } from "./types.js";
 
 const byCost = (a: CostedTest, b: CostedTest): number => a.cost - b.cost;
@@ -40,7 +40,7 @@ export function allOf(tests: readonly CostedTest[]): CostedTest {
       return true;
     };
   }
-  return { test, cost: sorted[0]?.cost ?? 0, req: best(tests.map((t) => t.req)) };
+  return { test, cost: sorted[0]?.cost ?? 0, req: conjoin(tests.map((t) => t.req)) };
 }
 
 export function negate(t: CostedTest): CostedTest {

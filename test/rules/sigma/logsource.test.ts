@@ -175,29 +175,55 @@ describe("SigmaIndex", () => {
     expect(eventKey("Security", 4688)).toBe("security#4688");
   });
 
+  it("runs a rule only when every clause of its requirement is found, in any field order", () => {
+    const both = rule(
+      "category: process_creation\nproduct: windows",
+      "Image|endswith: '\\cmd.exe'\nCommandLine|contains: ' /c whoami'",
+    );
+    const either = sigma(
+      "title: t\nid: either\nlogsource: {category: process_creation, product: windows}\ndetection:\n    a:\n        Image|endswith: '\\cmd.exe'\n        CommandLine|contains: 'xyz'\n    b:\n        ParentImage|endswith: '\\evil.exe'\n    condition: a or b\n",
+    );
+    const index = new SigmaIndex([both, either]);
+    const rulesFor = (data: Record<string, string>) =>
+      index
+        .candidates(new EventView(proc(data)))
+        .map((t) => (t.rule === both ? "both" : "either"))
+        .sort();
+    expect(rulesFor({ Image: "C:\\cmd.exe", CommandLine: "cmd /c dir" })).toEqual([]);
+    expect(rulesFor({ Image: "C:\\x.exe", CommandLine: "cmd /c whoami" })).toEqual([]);
+    expect(rulesFor({ Image: "C:\\CMD.exe", CommandLine: "cmd /C WHOAMI" })).toEqual(["both"]);
+    // (cmd.exe or evil.exe) and (xyz or evil.exe): each clause by a different field.
+    expect(rulesFor({ Image: "C:\\cmd.exe", ParentImage: "c:\\evil.exe" })).toEqual(["either"]);
+    expect(rulesFor({ Image: "C:\\cmd.exe", CommandLine: "xyz" })).toEqual(["either"]);
+    expect(rulesFor({ Image: "C:\\a.exe", CommandLine: "xyz" })).toEqual([]);
+    // A second event starts with no clause satisfied.
+    expect(rulesFor({ Image: "C:\\cmd.exe" })).toEqual([]);
+    expect(rulesFor({ CommandLine: "/c whoami" })).toEqual([]);
+  });
+
   it("derives a literal requirement only where every match needs it", () => {
     const req = (body: string) =>
       sigma(
         `title: t\nid: r\nlogsource: {category: process_creation, product: windows}\ndetection:\n${body}\n`,
-      ).variants[0]?.req?.map((n) => `${n.field?.key ?? "*"}:${n.text}`) ?? null;
+      ).variants[0]?.req?.map((c) => c.map((n) => `${n.field?.key ?? "*"}:${n.text}`)) ?? null;
     expect(
       req("    s:\n        Image|endswith: '\\x.exe'\n        User: bob\n    condition: s"),
-    ).toEqual(["Image:\\x.exe"]);
+    ).toEqual([["Image:\\x.exe"], ["User:bob"]]);
     expect(
       req(
         "    s:\n        CommandLine|contains:\n            - ' -enc '\n            - ' /e '\n    condition: s",
       ),
-    ).toEqual(["CommandLine: -enc ", "CommandLine: /e "]);
+    ).toEqual([["CommandLine: -enc ", "CommandLine: /e "]]);
     expect(
       req(
         "    s:\n        CommandLine|contains|all:\n            - 'ab'\n            - 'longer'\n    condition: s",
       ),
-    ).toEqual(["CommandLine:longer"]);
+    ).toEqual([["CommandLine:ab"], ["CommandLine:longer"]]);
     expect(
       req(
         "    a:\n        Image|endswith: 'x.exe'\n    b:\n        OriginalFileName: 'X.EXE'\n    condition: a or b",
       ),
-    ).toEqual(["Image:x.exe", "OriginalFileName:x.exe"]);
+    ).toEqual([["Image:x.exe", "OriginalFileName:x.exe"]]);
     expect(
       req(
         "    a:\n        Image|endswith: 'x.exe'\n    b:\n        User|exists: true\n    condition: a or b",
@@ -207,11 +233,31 @@ describe("SigmaIndex", () => {
       req(
         "    a:\n        Image|endswith: 'x.exe'\n    f:\n        User: bob\n    condition: not f and a",
       ),
-    ).toEqual(["Image:x.exe"]);
+    ).toEqual([["Image:x.exe"]]);
     expect(req("    a:\n        Image|endswith: 'x.exe'\n    condition: not a")).toBeNull();
     expect(req("    a:\n        CommandLine|re: 'net\\s+user'\n    condition: a")).toEqual([
-      "CommandLine:user",
+      ["CommandLine:user"],
     ]);
-    expect(req("    k:\n        - 'mimikatz'\n    condition: k")).toEqual(["*:mimikatz"]);
+    expect(req("    k:\n        - 'mimikatz'\n    condition: k")).toEqual([["*:mimikatz"]]);
+    // OR of ANDs: one clause per choice of a clause from each branch.
+    expect(
+      req(
+        "    a:\n        Image|endswith: 'a.exe'\n        CommandLine|contains: ' -x'\n    b:\n        Image|endswith: 'b.exe'\n    condition: a or b",
+      ),
+    ).toEqual([
+      ["Image:a.exe", "Image:b.exe"],
+      ["CommandLine: -x", "Image:b.exe"],
+    ]);
+    // At most four clauses, the most selective (longest shortest needle) kept.
+    expect(
+      req(
+        "    s:\n        CommandLine|contains|all: ['aa', 'bbbbbb', 'c', 'dddd', 'eeeee', 'ffffffff']\n    condition: s",
+      ),
+    ).toEqual([
+      ["CommandLine:ffffffff"],
+      ["CommandLine:bbbbbb"],
+      ["CommandLine:eeeee"],
+      ["CommandLine:dddd"],
+    ]);
   });
 });
