@@ -32,6 +32,42 @@ describe("RuleIndex", () => {
   });
 });
 
+describe("RuleIndex with literal gates", () => {
+  const gated = (names: string[] | null, literals: string[] | null) =>
+    ({ names, literals }) as unknown as CompiledRule;
+  const index = new RuleIndex(
+    [
+      gated(null, ["-enc", "frombase64"]),
+      gated(null, null),
+      gated(["cmd.exe"], ["/c"]),
+      gated(null, ["\\temp\\"]),
+    ],
+    new Set(["process", "process_path"]),
+  );
+
+  it("runs a rule without image names only on records holding one of its literals in a verbatim field", () => {
+    expect(index.candidates(rec({ process: "powershell -ENC aGk=" }))).toEqual([0, 1]);
+    expect(index.candidates(rec({ process: "x", process_path: "C:\\Temp\\a.exe" }))).toEqual([
+      1, 3,
+    ]);
+    expect(
+      index.candidates(rec({ process: "[System.Convert]::FromBase64String() \\temp\\" })),
+    ).toEqual([0, 1, 3]);
+    // A literal in a field that is not verbatim opens nothing.
+    expect(index.candidates(rec({ user: "-enc", process: "calc" }))).toEqual([1]);
+    // Image names still index the others; a gated rule comes in beside them.
+    expect(index.candidates(rec({ process_name: "cmd.exe", process: "cmd -enc" }))).toEqual([
+      0, 1, 2,
+    ]);
+    expect(index.candidates(rec({}))).toEqual([1]);
+  });
+
+  it("without the dataset's verbatim fields, runs them on every record", () => {
+    const plain = new RuleIndex([gated(null, ["-enc"]), gated(["a.exe"], null)]);
+    expect(plain.candidates(rec({ process: "calc" }))).toEqual([0]);
+  });
+});
+
 describe("RuleIndex on real data", () => {
   it("gives the same findings as running every rule on every record", async () => {
     const { join } = await import("node:path");

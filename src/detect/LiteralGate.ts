@@ -1,0 +1,65 @@
+import type { CimRecord } from "../model/types.js";
+import { AhoCorasick } from "../rules/sigma/AhoCorasick.js";
+
+/**
+ * Opens rules by their required literals (see `requiredLiterals`): one Aho-Corasick pass over
+ * each verbatim field of a record finds which literals it holds, and a rule is opened when one
+ * of its own is among them. Sound because every record a rule matches holds one of its
+ * literals in a verbatim field, lower-cased the way rules compare (`toLowerCase`).
+ */
+export class LiteralGate {
+  private readonly automaton: AhoCorasick;
+  /** Rules opened by each literal id. */
+  private readonly opens: readonly (readonly number[])[];
+  private readonly fields: readonly string[];
+  private readonly hits: Int32Array;
+  /** `marks[r] === stamp` marks rule r as opened for the current record. */
+  private readonly marks: Uint32Array;
+  private stamp = 0;
+  /** Rules opened for the last record (reused). */
+  private readonly out: number[] = [];
+
+  /** `rules`: [rule index, its literals]; `fields`: the dataset's verbatim fields. */
+  constructor(
+    rules: ReadonlyArray<readonly [number, readonly string[]]>,
+    fields: Iterable<string>,
+    ruleCount: number,
+  ) {
+    const byLiteral = new Map<string, number[]>();
+    for (const [r, literals] of rules) {
+      for (const l of literals) {
+        const list = byLiteral.get(l);
+        if (list === undefined) byLiteral.set(l, [r]);
+        else if (list[list.length - 1] !== r) list.push(r);
+      }
+    }
+    this.automaton = new AhoCorasick([...byLiteral.keys()]);
+    this.opens = [...byLiteral.values()];
+    this.fields = [...fields];
+    this.hits = new Int32Array(byLiteral.size);
+    this.marks = new Uint32Array(ruleCount);
+  }
+
+  /** The rules `record` opens, in no particular order (the array is reused by the next call). */
+  open(record: CimRecord): readonly number[] {
+    const out = this.out;
+    out.length = 0;
+    this.stamp = (this.stamp + 1) >>> 0 || 1;
+    const { automaton, opens, hits, marks, stamp } = this;
+    const values: Readonly<Partial<Record<string, string>>> = record.fields;
+    for (const f of this.fields) {
+      const v = values[f];
+      if (v === undefined || v === "") continue;
+      const found = automaton.scan(v, hits);
+      for (let h = 0; h < found; h++) {
+        for (const r of opens[hits[h] as number] as readonly number[]) {
+          if (marks[r] !== stamp) {
+            marks[r] = stamp;
+            out.push(r);
+          }
+        }
+      }
+    }
+    return out;
+  }
+}
