@@ -81,7 +81,7 @@ export function compileFieldValue(
       const rr = compileRuleRegex(v.pattern, v.flags);
       return {
         cost: rr.engine === "linear" ? 20 : 10,
-        req: needle(field, longestRequired(rr.required)),
+        req: needle(field, longestRequired(rr.literals)),
         test: (view) => {
           const s = view.raw(field);
           return s !== undefined && rr.test(s, view.lower(field) as string);
@@ -170,7 +170,7 @@ export function compileKeywordValue(v: SigmaValue, cased: boolean): CostedTest {
     const rr = compileRuleRegex(v.pattern, v.flags);
     return {
       cost: 30,
-      req: needle(null, longestRequired(rr.required)),
+      req: needle(null, longestRequired(rr.literals)),
       test: (view) => view.rawValues().some((s) => rr.test(s, s.toLowerCase())),
     };
   }

@@ -239,6 +239,14 @@ describe("SigmaIndex", () => {
       ["CommandLine:user"],
     ]);
     expect(req("    k:\n        - 'mimikatz'\n    condition: k")).toEqual([["*:mimikatz"]]);
+    // A regex keeps single-character literals, and only ASCII ones (a case-insensitive
+    // non-ASCII character may match what its lower case does not find).
+    expect(req("    a:\n        CommandLine|re: '\\w+`(?:\\w+|-|.)`'\n    condition: a")).toEqual([
+      ["CommandLine:`"],
+    ]);
+    expect(req("    a:\n        CommandLine|re: '(?i)straße'\n    condition: a")).toEqual([
+      ["CommandLine:stra"],
+    ]);
     // OR of ANDs: one clause per choice of a clause from each branch.
     expect(
       req(
