@@ -95,6 +95,7 @@ export class SigmaAggregator {
   private readonly groups: Map<string, Group>[];
   private readonly faults: RuleFault[] = [];
   private faultCount = 0;
+  private view: EventView | undefined;
 
   constructor(readonly rules: readonly SigmaRule[]) {
     this.index = SigmaIndex.of(rules);
@@ -109,7 +110,11 @@ export class SigmaAggregator {
   /** Tests one event; `record` is its CIM process record when the caller has built one. */
   add(event: WinEvent, record?: ProcessRecord): void {
     if (event.partial) return;
-    const view = new EventView(event);
+    let view = this.view;
+    if (view === undefined) {
+      view = new EventView(event);
+      this.view = view;
+    } else view.reset(event);
     const candidates = this.index.candidates(view);
     if (candidates.length === 0) return;
     let values: string[] | undefined;
