@@ -55,7 +55,10 @@ interface Unit {
   readonly plan: TstatsPlan;
   /** The rule a fault of this tstats is charged to (the first one that uses it). */
   readonly owner: CompiledRule;
-  readonly groups: Map<string, Group>;
+  /** Groups by the ids of their by-values, as a short string of char codes (see `ids`). */
+  readonly byKey: Map<string, Group>;
+  /** The groups in the order they were first seen. */
+  readonly groups: Group[];
 }
 
 /** The tstats of one dataset and the index that picks the candidates among them per record. */
@@ -96,13 +99,27 @@ export class Aggregator {
   private readonly slots = new Map<Datamodel, Slot>();
   private readonly faults: RuleFault[] = [];
   private faultCount = 0;
+  /**
+   * Small integer ids of by-values, shared by every tstats: a record's value is hashed and
+   * compared once here, then each tstats looks its groups up by integers. Why: with join
+   * detections ~20 tstats group every process record, and string keys (command lines) made
+   * grouping the largest cost of bench/run.ts "many rules".
+   */
+  private readonly ids = new Map<string, number>();
+  /** Ids of the current record's by-values by field, and of its `_time` buckets by span. */
+  private readonly recordIds = new Map<string, number>();
+  private readonly bucketIds = new Map<number | null, number>();
+  /** Ids of `_time` bucket starts (epoch ms). */
+  private readonly startIds = new Map<number, number>();
+  /** Char codes of the key being built (two per id), reused. */
+  private readonly codes: number[] = [];
 
   constructor(private readonly rules: readonly CompiledRule[]) {
     const shared = new Map<string, Unit>();
     const unitFor = (plan: TstatsPlan, owner: CompiledRule): Unit => {
       const known = plan.signature === undefined ? undefined : shared.get(plan.signature);
       if (known !== undefined) return known;
-      const unit: Unit = { plan, owner, groups: new Map() };
+      const unit: Unit = { plan, owner, byKey: new Map(), groups: [] };
       if (plan.signature !== undefined) shared.set(plan.signature, unit);
       let slot = this.slots.get(plan.datamodel);
       if (slot === undefined) {
@@ -132,7 +149,8 @@ export class Aggregator {
     const slot = this.slots.get(record.datamodel);
     if (slot === undefined) return;
     const read = lowercaseReader(record);
-    const buckets = new Map<number | null, string | null>();
+    this.recordIds.clear();
+    this.bucketIds.clear();
     for (const u of slot.index.candidates(record)) {
       const unit = slot.units[u] as Unit;
       let hit: boolean;
@@ -142,37 +160,68 @@ export class Aggregator {
         this.recordFault(unit.owner, err, positionOf(record.position));
         continue;
       }
-      if (hit) this.update(unit, record, buckets);
+      if (hit) this.update(unit, record);
     }
   }
 
-  /**
-   * Counts `record` in its group of `unit`. The key is built without an array for groups that
-   * exist already, and a `_time` bucket is formatted once per record and span (`buckets`):
-   * with join detections, ~20 tstats over every process record (bench/run.ts "many rules").
-   */
-  private update(unit: Unit, record: CimRecord, buckets: Map<number | null, string | null>): void {
-    const plan = unit.plan;
-    const fields: Readonly<Partial<Record<string, string>>> = record.fields;
-    const value = (f: string): string => {
-      if (f !== "_time") return fields[f] ?? plan.fillnull;
-      let b = buckets.get(plan.span);
-      if (b === undefined) {
-        b = timeBucket(record.time, plan.span);
-        buckets.set(plan.span, b);
+  private idOf(value: string): number {
+    let id = this.ids.get(value);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(value, id);
+    }
+    return id;
+  }
+
+  /** The id of a by-field's value in the current record (`fillnull` when it has none). */
+  private fieldId(record: CimRecord, plan: TstatsPlan, field: string): number {
+    if (field === "_time") {
+      // ids of bucket starts, their own number space (only `_time` holds them); -1: no time
+      let id = this.bucketIds.get(plan.span);
+      if (id === undefined) {
+        const ms = record.time;
+        id = -1;
+        if (Number.isFinite(ms)) {
+          const start = plan.span === null ? ms : Math.floor(ms / plan.span) * plan.span;
+          id = this.startIds.get(start) ?? this.startIds.size;
+          if (id === this.startIds.size) this.startIds.set(start, id);
+        }
+        this.bucketIds.set(plan.span, id);
       }
-      return b ?? plan.fillnull;
-    };
+      return id;
+    }
+    let id = this.recordIds.get(field);
+    if (id === undefined) {
+      const v = (record.fields as Readonly<Partial<Record<string, string>>>)[field];
+      id = v === undefined ? -1 : this.idOf(v);
+      this.recordIds.set(field, id);
+    }
+    return id === -1 ? this.idOf(plan.fillnull) : id;
+  }
+
+  /** Counts `record` in its group of `unit` (see `ids`). */
+  private update(unit: Unit, record: CimRecord): void {
+    const plan = unit.plan;
     const by = plan.by;
-    let key = by.length === 0 ? "" : value(by[0] as string);
-    for (let i = 1; i < by.length; i++) key += `\u0000${value(by[i] as string)}`;
-    const g = unit.groups.get(key);
+    const codes = this.codes;
+    codes.length = 0;
+    for (const f of by) {
+      const id = this.fieldId(record, plan, f);
+      codes.push(id & 0xffff, id >>> 16);
+    }
+    const key = String.fromCharCode.apply(null, codes);
+    const g = unit.byKey.get(key);
     const t = record.time;
     if (g === undefined) {
-      const values = by.map(value);
+      const fields: Readonly<Partial<Record<string, string>>> = record.fields;
+      const values = by.map((f) =>
+        f === "_time"
+          ? (timeBucket(record.time, plan.span) ?? plan.fillnull)
+          : (fields[f] ?? plan.fillnull),
+      );
       const acc = createAccumulators(plan.aggregates);
       acc?.add(record);
-      unit.groups.set(key, {
+      const group: Group = {
         values,
         acc,
         count: 1,
@@ -180,7 +229,9 @@ export class Aggregator {
         maxTime: t,
         first: record.position,
         last: record.position,
-      });
+      };
+      unit.byKey.set(key, group);
+      unit.groups.push(group);
       return;
     }
     g.count++;
@@ -220,12 +271,12 @@ export class Aggregator {
     const sorted = new Map<Unit, Group[]>();
     this.rules.forEach((rule, r) => {
       const units = this.units[r] as { main: Unit; subs: readonly Unit[] };
-      const groups = [...units.main.groups.values()];
+      const groups = units.main.groups;
       const results = groups.map((g) => g.acc?.result());
       const subRows = units.subs.map((unit, k) => {
         let subGroups = sorted.get(unit);
         if (subGroups === undefined) {
-          subGroups = [...unit.groups.values()].sort(byValues);
+          subGroups = [...unit.groups].sort(byValues);
           sorted.set(unit, subGroups);
         }
         return this.subsearchRows(rule, (rule.subsearches ?? [])[k] as Subsearch, subGroups);

@@ -230,9 +230,9 @@ function byValue(name: string, value: string): string {
  * Compiles the pipes after tstats (macros expanded): `search`, `where`, `eval`, `rename`,
  * `regex`, `rex`, `table`, `fields` and `convert ctime()` run row by row; `stats`,
  * `eventstats`, `dedup` and `join` (with `options.subsearch`) over all rows of the detection.
- * Each group's row holds the raw tstats names,
- * with `count`, and `firstTime`/`lastTime` as epoch seconds until a `convert ctime()` formats
- * them. Any other command makes the search unsupported, with a reason.
+ * Each group's row holds the raw tstats names, with `count`, and `firstTime`/`lastTime` as
+ * epoch seconds until a `convert ctime()` formats them. Any other command makes the search
+ * unsupported, with a reason.
  */
 export function compilePipes(
   pipes: readonly string[],
@@ -317,15 +317,12 @@ export function compilePipes(
 
   return {
     run(groups, onFault, subsearches = []) {
-      const before = new Map<number, Map<string, Value[]>>();
-      const items: Item[] = groups.map((g, i) => {
-        const row = initial(g);
-        before.set(i, snapshot(row));
-        return { row, sources: [i] };
+      const items = groups.map((g, i): Item => ({ row: initial(g), sources: [i] }));
+      // the row as tstats gave it is rebuilt only for rows that pass (most joins drop most rows)
+      return pass(items, onFault, subsearches).map((item) => {
+        const g = item.regrouped === undefined ? groups[item.sources[0] ?? -1] : undefined;
+        return output(item, g === undefined ? undefined : snapshot(initial(g)));
       });
-      return pass(items, onFault, subsearches).map((item) =>
-        output(item, item.regrouped === undefined ? before.get(item.sources[0] ?? -1) : undefined),
-      );
     },
     rows(groups, onFault, subsearches = []) {
       const items = groups.map((g, i): Item => ({ row: initial(g), sources: [i] }));
