@@ -1,5 +1,6 @@
 // CPU profile of the "many rules" scan alone (rules load first, unprofiled):
-// `npx tsx bench/profile.ts [corpus file] [out.cpuprofile] [all|sigma|sc]`, then open the file in Chrome
+// `npx tsx bench/profile.ts [corpus file] [out.cpuprofile|-] [all|sigma|sc]` (`-`: no profile,
+// the speed alone), then open the file in Chrome
 // DevTools (Performance) or read it with any `.cpuprofile` viewer.
 import { writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
@@ -15,15 +16,19 @@ const many = await loadManyRules();
 const rules = only === "sigma" ? [] : many.rules;
 const sigmaRules = only === "sc" ? [] : many.sigmaRules;
 const session = new Session();
-session.connect();
-await session.post("Profiler.enable");
-await session.post("Profiler.setSamplingInterval", { interval: 200 });
-await session.post("Profiler.start");
+if (out !== "-") {
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 200 });
+  await session.post("Profiler.start");
+}
 const t0 = performance.now();
 const r = await scanSource(fileSource(file), { rules, sigmaRules });
 const seconds = (performance.now() - t0) / 1000;
-const { profile } = await session.post("Profiler.stop");
-await writeFile(out, JSON.stringify(profile));
+if (out !== "-") {
+  const { profile } = await session.post("Profiler.stop");
+  await writeFile(out, JSON.stringify(profile));
+}
 console.log(
   `${(r.summary.bytes / 1024 / 1024 / seconds).toFixed(1)} MB/s, ${r.findings.length} findings; profile in ${out}`,
 );

@@ -4,20 +4,31 @@ import {
   type Draft,
   type EventXmlError,
   finish,
-  parseAttrs,
   parseEventXml,
-  tagEnd,
 } from "./parseEventXml.js";
 import type { EventPosition, WinEvent } from "./types.js";
 import { decodeXmlEntities } from "./xmlEntities.js";
 
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
+/** Letters, digits and `_ - . :`: the element and attribute names this path reads. */
+function isNameChar(c: number): boolean {
+  return (
+    (c >= 97 && c <= 122) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 48 && c <= 58) ||
+    c === 95 ||
+    c === 45 ||
+    c === 46
+  );
+}
+
 /** Index of the first character at or after `i` that is not XML whitespace. */
 function skipSpace(xml: string, i: number): number {
-  for (;;) {
-    const c = xml.charCodeAt(i);
-    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return i;
-    i++;
-  }
+  while (isSpace(xml.charCodeAt(i))) i++;
+  return i;
 }
 
 /** True when `</name>` starts at `at`. */
@@ -39,40 +50,80 @@ interface Flat {
 }
 
 /**
- * Reads the flat element starting at `i` (a `<`) into `out`; false when it is anything else
- * (an end tag, a comment, CDATA, nested elements, bad attributes).
+ * Reads the start tag at `i` in its plain form: a name, then ` name='value'` attributes (either
+ * quote, no space around `=`), then `>` or `/>`. Returns the index after it, negated when the
+ * tag closes itself, or 0 for anything else. Attributes go into `out.attrs` (undefined when
+ * none). No scan looks past the tag (the generic `tagEnd` searches the rest of the event for
+ * quotes).
+ */
+function readStartTag(xml: string, i: number, out: Flat): number {
+  if (xml.charCodeAt(i) !== 60) return 0;
+  let j = i + 1;
+  while (isNameChar(xml.charCodeAt(j))) j++;
+  if (j === i + 1) return 0;
+  out.name = xml.slice(i + 1, j);
+  out.attrs = undefined;
+  for (;;) {
+    let c = xml.charCodeAt(j);
+    if (c === 62) return j + 1;
+    if (c === 47) return xml.charCodeAt(j + 1) === 62 ? -(j + 2) : 0;
+    if (!isSpace(c)) return 0;
+    j = skipSpace(xml, j);
+    c = xml.charCodeAt(j);
+    if (c === 62 || c === 47) continue;
+    const nameStart = j;
+    while (isNameChar(xml.charCodeAt(j))) j++;
+    if (j === nameStart || xml.charCodeAt(j) !== 61) return 0;
+    const q = xml.charCodeAt(j + 1);
+    if (q !== 39 && q !== 34) return 0;
+    const end = xml.indexOf(q === 39 ? "'" : '"', j + 2);
+    if (end === -1) return 0;
+    const attrs: Attrs = out.attrs ?? {};
+    attrs[xml.slice(nameStart, j)] = decodeXmlEntities(xml.slice(j + 2, end));
+    out.attrs = attrs;
+    j = end + 1;
+  }
+}
+
+/**
+ * Reads the flat element at `i` into `out`; false when it is anything else (an end tag, a
+ * comment, CDATA, nested elements, an unusual tag).
  */
 function readFlat(xml: string, i: number, out: Flat): boolean {
-  const c = xml.charCodeAt(i + 1);
-  if (xml.charCodeAt(i) !== 60 || c === 47 || c === 33 || c === 63) return false;
-  const gt = tagEnd(xml, i + 1);
-  if (gt === -1) return false;
-  const selfClosing = xml.charCodeAt(gt - 1) === 47;
-  const inner = selfClosing ? gt - 1 : gt;
-  let nameEnd = i + 1;
-  while (nameEnd < inner && xml.charCodeAt(nameEnd) > 32) nameEnd++;
-  const name = xml.slice(i + 1, nameEnd);
-  if (name === "") return false;
-  let attrs: Attrs | undefined;
-  if (nameEnd < inner) {
-    attrs = parseAttrs(xml, nameEnd, inner);
-    if (attrs === undefined) return false;
-  }
-  out.name = name;
-  out.attrs = attrs;
-  if (selfClosing) {
+  const after = readStartTag(xml, i, out);
+  if (after === 0) return false;
+  if (after < 0) {
     out.text = "";
-    out.next = gt + 1;
+    out.next = -after;
     return true;
   }
-  const lt = xml.indexOf("<", gt + 1);
-  if (lt === -1 || !endTagAt(xml, lt, name)) return false;
-  out.text = decodeXmlEntities(xml.slice(gt + 1, lt));
-  out.next = lt + name.length + 3;
+  const lt = xml.indexOf("<", after);
+  if (lt === -1 || !endTagAt(xml, lt, out.name)) return false;
+  out.text = decodeXmlEntities(xml.slice(after, lt));
+  out.next = lt + out.name.length + 3;
   return true;
 }
 
 const DATA_NAME = "<Data Name=";
+
+/**
+ * The `Name`s of the last event's `Data` items by position. Events of one kind repeat the same
+ * names in the same order: a name compared in place with the last one is used as that string,
+ * which is already a property key (a new slice is hashed and interned at every store). Why:
+ * `bench/run.ts` (m) "many rules" reads ~130k events in full, ~20 items each. Only names
+ * without `&` are kept (their text is their value).
+ */
+const lastNames: string[] = [];
+
+/** The `Name` of the item at `k` between `from` and `to`. */
+function dataName(xml: string, from: number, to: number, k: number): string {
+  const last = lastNames[k];
+  if (last !== undefined && last.length === to - from && xml.startsWith(last, from)) return last;
+  const raw = xml.slice(from, to);
+  if (raw.indexOf("&") !== -1) return decodeXmlEntities(raw);
+  lastNames[k] = raw;
+  return raw;
+}
 
 /**
  * Reads `EventData` children from `i` up to and past `</EventData>` into `data`; returns the
@@ -80,7 +131,7 @@ const DATA_NAME = "<Data Name=";
  */
 function readEventData(xml: string, i: number, data: Record<string, string>, el: Flat): number {
   let unnamed = 0;
-  for (;;) {
+  for (let k = 0; ; k++) {
     i = skipSpace(xml, i);
     if (xml.charCodeAt(i + 1) === 47) return endTagAt(xml, i, "EventData") ? i + 12 : -1;
     // The Windows rendering, `<Data Name='x'>v</Data>` (or `<Data Name='x'/>`), without objects.
@@ -91,14 +142,12 @@ function readEventData(xml: string, i: number, data: Record<string, string>, el:
       if (after === 62 /* > */) {
         const lt = xml.indexOf("<", close + 2);
         if (lt === -1 || !endTagAt(xml, lt, "Data")) return -1;
-        data[decodeXmlEntities(xml.slice(i + 12, close))] = decodeXmlEntities(
-          xml.slice(close + 2, lt),
-        );
+        data[dataName(xml, i + 12, close, k)] = decodeXmlEntities(xml.slice(close + 2, lt));
         i = lt + 7;
         continue;
       }
       if (after === 47 /* / */ && xml.charCodeAt(close + 2) === 62) {
-        data[decodeXmlEntities(xml.slice(i + 12, close))] = "";
+        data[dataName(xml, i + 12, close, k)] = "";
         i = close + 3;
         continue;
       }
@@ -116,23 +165,20 @@ function readEventData(xml: string, i: number, data: Record<string, string>, el:
  * stack: `<Event ...><System>` flat elements `</System>`, then `<EventData>` flat `<Data>`
  * elements `</EventData>` (or none), then `</Event>`, whitespace allowed between elements.
  * Returns undefined for anything else (UserData, comments, CDATA, nested or mismatched
- * elements, a missing EventID, ...), which `parseEventXml` then reads, so the result is always
- * the generic parser's (test/parse/fastEventXml.test.ts checks every event of the shared data).
- * Why: `bench/run.ts` (m) "many rules" reads every Sysmon 1 event in full, and the generic
- * parser (a stack, an attribute object and string concatenation per element) was the largest
- * cost after the rules themselves.
+ * elements, unusual tags, a missing EventID, ...), which `parseEventXml` then reads, so the
+ * result is always the generic parser's (test/parse/fastEventXml.test.ts checks every event
+ * of the shared data). Why: `bench/run.ts` (m) "many rules" reads every Sysmon 1 event in
+ * full, and the generic parser (a stack, an attribute object and string concatenation per
+ * element, a search of the rest of the event for quotes per tag) took 13 us an event against
+ * 1.3 us to decode it (.scratch measurement on the EVTX-ATTACK-SAMPLES events).
  */
 export function fastEventXml(xml: string, position: EventPosition): WinEvent | undefined {
-  if (!xml.startsWith("<Event")) return undefined;
-  const c = xml.charCodeAt(6);
-  if (c !== 62 && c !== 32 && c !== 9 && c !== 10 && c !== 13) return undefined;
-  const rootEnd = tagEnd(xml, 1);
-  if (rootEnd === -1 || xml.charCodeAt(rootEnd - 1) === 47) return undefined;
-  if (rootEnd > 6 && parseAttrs(xml, 6, rootEnd) === undefined) return undefined;
-  let i = skipSpace(xml, rootEnd + 1);
+  const el: Flat = { name: "", attrs: undefined, text: "", next: 0 };
+  const rootEnd = readStartTag(xml, 0, el);
+  if (rootEnd <= 0 || el.name !== "Event") return undefined;
+  let i = skipSpace(xml, rootEnd);
   if (!xml.startsWith("<System>", i)) return undefined;
   const draft: Draft = { provider: "", channel: "", computer: "", data: {} };
-  const el: Flat = { name: "", attrs: undefined, text: "", next: 0 };
   i += 8;
   for (;;) {
     i = skipSpace(xml, i);

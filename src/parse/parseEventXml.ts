@@ -234,23 +234,26 @@ function closeElement(
 
 export function finish(draft: Draft, position: EventPosition): WinEvent | EventXmlError {
   if (draft.eventId === undefined) return { error: "missing or non-numeric <EventID>" };
-  return {
+  // Optional fields are set in place, in the order of `WinEvent`: conditional spreads made a
+  // temporary object each (garbage collection was ~8% of `bench/run.ts` (m) "many rules").
+  const e: { -readonly [K in keyof WinEvent]: WinEvent[K] } = {
     provider: draft.provider,
-    ...(draft.providerGuid === undefined ? {} : { providerGuid: draft.providerGuid }),
-    eventId: draft.eventId,
-    ...(draft.version === undefined ? {} : { version: draft.version }),
-    ...(draft.level === undefined ? {} : { level: draft.level }),
-    ...(draft.task === undefined ? {} : { task: draft.task }),
-    ...(draft.opcode === undefined ? {} : { opcode: draft.opcode }),
-    ...(draft.keywords === undefined ? {} : { keywords: draft.keywords }),
-    timeCreated: draft.timeCreated ?? "",
-    ...(draft.eventRecordId === undefined ? {} : { eventRecordId: draft.eventRecordId }),
-    ...(draft.processId === undefined ? {} : { processId: draft.processId }),
-    ...(draft.threadId === undefined ? {} : { threadId: draft.threadId }),
-    channel: draft.channel,
-    computer: draft.computer,
-    ...(draft.userId === undefined ? {} : { userId: draft.userId }),
-    data: draft.data,
-    position,
-  };
+  } as WinEvent;
+  if (draft.providerGuid !== undefined) e.providerGuid = draft.providerGuid;
+  e.eventId = draft.eventId;
+  if (draft.version !== undefined) e.version = draft.version;
+  if (draft.level !== undefined) e.level = draft.level;
+  if (draft.task !== undefined) e.task = draft.task;
+  if (draft.opcode !== undefined) e.opcode = draft.opcode;
+  if (draft.keywords !== undefined) e.keywords = draft.keywords;
+  e.timeCreated = draft.timeCreated ?? "";
+  if (draft.eventRecordId !== undefined) e.eventRecordId = draft.eventRecordId;
+  if (draft.processId !== undefined) e.processId = draft.processId;
+  if (draft.threadId !== undefined) e.threadId = draft.threadId;
+  e.channel = draft.channel;
+  e.computer = draft.computer;
+  if (draft.userId !== undefined) e.userId = draft.userId;
+  e.data = draft.data;
+  e.position = position;
+  return e;
 }
