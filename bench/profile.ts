@@ -23,12 +23,15 @@ if (out !== "-") {
   await session.post("Profiler.start");
 }
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 const r = await scanSource(fileSource(file), { rules, sigmaRules });
 const seconds = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 if (out !== "-") {
   const { profile } = await session.post("Profiler.stop");
   await writeFile(out, JSON.stringify(profile));
 }
 console.log(
-  `${(r.summary.bytes / 1024 / 1024 / seconds).toFixed(1)} MB/s, ${r.findings.length} findings; profile in ${out}`,
+  `${(r.summary.bytes / 1024 / 1024 / seconds).toFixed(1)} MB/s (${(r.summary.bytes / 1024 / 1024 / cpuSeconds).toFixed(1)} per CPU second), ${r.findings.length} findings; profile in ${out}`,
 );

@@ -54,6 +54,12 @@ describe("AhoCorasick", () => {
     });
   }
 
+  it("reports an empty needle in any text, beside the others", () => {
+    const ac = new AhoCorasick(["ab", "", "b"]);
+    expect(found(ac, "xaby")).toEqual([0, 1, 2]);
+    expect(found(ac, "z")).toEqual([1]);
+  });
+
   it("reports a needle found before a character that restarts the scan lower-cased as a whole", () => {
     const ac = new AhoCorasick(["abc", "i̇x", "zz"]);
     expect(found(ac, "ABC \u0130X zz")).toEqual([0, 1, 2]);
