@@ -1,3 +1,4 @@
+import { latin1ToUtf8 } from "./latin1.js";
 import {
   type Attrs,
   applySystem,
@@ -8,6 +9,14 @@ import {
 } from "./parseEventXml.js";
 import type { EventPosition, WinEvent } from "./types.js";
 import { decodeXmlEntities } from "./xmlEntities.js";
+
+const NON_ASCII = /[\u0080-\u00ff]/g;
+
+/** Index of the first non-ASCII character of `xml` at or after `from`, or its length. */
+function nonAscii(xml: string, from: number): number {
+  NON_ASCII.lastIndex = from;
+  return NON_ASCII.test(xml) ? NON_ASCII.lastIndex - 1 : xml.length;
+}
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
@@ -127,9 +136,18 @@ function dataName(xml: string, from: number, to: number, k: number): string {
 
 /**
  * Reads `EventData` children from `i` up to and past `</EventData>` into `data`; returns the
- * index after it, or -1 for anything the generic parser should read.
+ * index after it, or -1 for anything the generic parser should read. `na` is the index of the
+ * first non-ASCII character at or after `i`: a value holding one is decoded from UTF-8 on its
+ * own (UTF-8 sequences never hold an ASCII byte, so this is the whole event's decoding); a
+ * name or an unusual element holding one is left to the generic parser.
  */
-function readEventData(xml: string, i: number, data: Record<string, string>, el: Flat): number {
+function readEventData(
+  xml: string,
+  i: number,
+  data: Record<string, string>,
+  el: Flat,
+  na: number,
+): number {
   let unnamed = 0;
   for (let k = 0; ; k++) {
     i = skipSpace(xml, i);
@@ -139,10 +157,16 @@ function readEventData(xml: string, i: number, data: Record<string, string>, el:
       const q = xml.charCodeAt(i + DATA_NAME.length);
       const close = q === 39 || q === 34 ? xml.indexOf(q === 39 ? "'" : '"', i + 12) : -1;
       const after = close === -1 ? -1 : xml.charCodeAt(close + 1);
+      if (na < close) return -1;
       if (after === 62 /* > */) {
         const lt = xml.indexOf("<", close + 2);
         if (lt === -1 || !endTagAt(xml, lt, "Data")) return -1;
-        data[dataName(xml, i + 12, close, k)] = decodeXmlEntities(xml.slice(close + 2, lt));
+        let value = xml.slice(close + 2, lt);
+        if (na < lt) {
+          value = latin1ToUtf8(value);
+          na = nonAscii(xml, lt);
+        }
+        data[dataName(xml, i + 12, close, k)] = decodeXmlEntities(value);
         i = lt + 7;
         continue;
       }
@@ -153,7 +177,7 @@ function readEventData(xml: string, i: number, data: Record<string, string>, el:
       }
     }
     // Any other flat child, as `closeElement` in the generic parser treats it.
-    if (!readFlat(xml, i, el)) return -1;
+    if (!readFlat(xml, i, el) || na < el.next) return -1;
     if (el.name === "Data") data[el.attrs?.Name ?? `param${++unnamed}`] = el.text;
     else if (el.name === "Binary") data.Binary = el.text;
     i = el.next;
@@ -161,6 +185,7 @@ function readEventData(xml: string, i: number, data: Record<string, string>, el:
 }
 
 /**
+ * `xml` is latin1-decoded text (see `latin1.ts`); the fields returned are proper UTF-8 text.
  * The common shape of a Windows-rendered event, read without the generic parser's element
  * stack: `<Event ...><System>` flat elements `</System>`, then `<EventData>` flat `<Data>`
  * elements `</EventData>` (or none), then `</Event>`, whitespace allowed between elements.
@@ -173,6 +198,7 @@ function readEventData(xml: string, i: number, data: Record<string, string>, el:
  * 1.3 us to decode it (.scratch measurement on the EVTX-ATTACK-SAMPLES events).
  */
 export function fastEventXml(xml: string, position: EventPosition): WinEvent | undefined {
+  const na = nonAscii(xml, 0);
   const el: Flat = { name: "", attrs: undefined, text: "", next: 0 };
   const rootEnd = readStartTag(xml, 0, el);
   if (rootEnd <= 0 || el.name !== "Event") return undefined;
@@ -183,7 +209,7 @@ export function fastEventXml(xml: string, position: EventPosition): WinEvent | u
   for (;;) {
     i = skipSpace(xml, i);
     if (xml.charCodeAt(i + 1) === 47) {
-      if (!endTagAt(xml, i, "System")) return undefined;
+      if (!endTagAt(xml, i, "System") || na < i) return undefined;
       i += 9;
       break;
     }
@@ -193,7 +219,7 @@ export function fastEventXml(xml: string, position: EventPosition): WinEvent | u
   }
   i = skipSpace(xml, i);
   if (xml.startsWith("<EventData>", i)) {
-    i = readEventData(xml, i + 11, draft.data, el);
+    i = readEventData(xml, i + 11, draft.data, el, na);
     if (i === -1) return undefined;
     i = skipSpace(xml, i);
   } else if (xml.startsWith("<EventData/>", i)) {
@@ -204,7 +230,10 @@ export function fastEventXml(xml: string, position: EventPosition): WinEvent | u
   return "error" in event ? undefined : event;
 }
 
-/** `parseEventXml`, through `fastEventXml` when the event has the common shape. */
+/**
+ * `parseEventXml` of the event's UTF-8 text, for `xml` decoded as latin1 (see `latin1.ts`):
+ * through `fastEventXml` when the event has the common shape.
+ */
 export function readEventXml(xml: string, position: EventPosition): WinEvent | EventXmlError {
-  return fastEventXml(xml, position) ?? parseEventXml(xml, position);
+  return fastEventXml(xml, position) ?? parseEventXml(latin1ToUtf8(xml), position);
 }

@@ -63,7 +63,7 @@ function quickEventId(xml: string): number | undefined {
  * such events are always read in full.
  */
 function eventReader(interest: ParseInterest | undefined): ReadEvent {
-  const full: ReadEvent = (xml, position) => readEventXml(latin1ToUtf8(xml), position);
+  const full: ReadEvent = readEventXml;
   if (interest === undefined) return full;
   const { eventIds, rawText } = interest;
   return (xml, position) => {
