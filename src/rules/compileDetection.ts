@@ -2,7 +2,7 @@ import { type DatamodelSpec, findDatamodel } from "../model/datamodels.js";
 import { compileExpr, fieldName } from "./compileExpr.js";
 import { dispatchKeys } from "./dispatchKeys.js";
 import { RuleError, UnsupportedSearchError } from "./errors.js";
-import { requiredLiterals } from "./requiredLiterals.js";
+import { literalFields, requiredLiterals } from "./requiredLiterals.js";
 import type { TstatsSearch } from "./spl/ast.js";
 import { compilePipes, type RowSpec } from "./spl/eval/index.js";
 import { expandMacros, type MacroTable } from "./spl/macros.js";
@@ -147,6 +147,7 @@ function compilePlan(search: TstatsSearch, dm: DatamodelSpec): TstatsPlan {
     fillnull: search.options.fillnull_value ?? "null",
     match: compileExpr(search.where, dm),
     literals: requiredLiterals(search.where, dm),
+    literalFields: literalFields(search.where, dm),
     names: dispatchKeys(search.where, dm),
     signature: `${dm.name}\u0000${search.command.replace(/\s+/g, " ")}`,
   };

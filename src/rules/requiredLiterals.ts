@@ -63,3 +63,20 @@ export function requiredLiterals(expr: Expr | undefined, dm: DatamodelSpec): str
       return null;
   }
 }
+
+/**
+ * The verbatim fields `expr` compares with `=` or `IN` anywhere: the fields where the literals
+ * of `requiredLiterals` come from (a superset of them).
+ */
+export function literalFields(expr: Expr | undefined, dm: DatamodelSpec): string[] {
+  const out = new Set<string>();
+  const visit = (e: Expr): void => {
+    if (e.kind === "compare" || e.kind === "in") {
+      const f = fieldName(e.field, dm);
+      if (dm.verbatim.has(f)) out.add(f);
+    } else if (e.kind === "not") visit(e.item);
+    else for (const item of e.items) visit(item);
+  };
+  if (expr !== undefined) visit(expr);
+  return [...out];
+}

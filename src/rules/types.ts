@@ -52,6 +52,11 @@ export interface TstatsPlan {
    */
   readonly literals: readonly string[] | null;
   /**
+   * The verbatim fields the expression compares (where `literals` are found); `RuleIndex`
+   * looks for them there only. Absent: any verbatim field.
+   */
+  readonly literalFields?: readonly string[];
+  /**
    * Lower-cased image names (`process_name` or `original_file_name`) one of which every matching
    * record has, or null when the rule can match any record (see `dispatchKeys`).
    */

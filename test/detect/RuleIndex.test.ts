@@ -62,6 +62,16 @@ describe("RuleIndex with literal gates", () => {
     expect(index.candidates(rec({}))).toEqual([1]);
   });
 
+  it("looks for a rule's literals only in the fields its expression compares", () => {
+    const fielded = new RuleIndex(
+      [{ names: null, literals: ["-enc"], literalFields: ["process"] } as unknown as CompiledRule],
+      new Set(["process", "process_path", "process_hash"]),
+    );
+    expect(fielded.candidates(rec({ process: "x -enc y" }))).toEqual([0]);
+    expect(fielded.candidates(rec({ process_path: "c:\\-enc\\x.exe" }))).toEqual([]);
+    expect(fielded.candidates(rec({ process_hash: "-enc" }))).toEqual([]);
+  });
+
   it("without the dataset's verbatim fields, runs them on every record", () => {
     const plain = new RuleIndex([gated(null, ["-enc"]), gated(["a.exe"], null)]);
     expect(plain.candidates(rec({ process: "calc" }))).toEqual([0]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { datamodelSpec } from "../../src/model/datamodels.js";
-import { requiredLiterals } from "../../src/rules/requiredLiterals.js";
+import { literalFields, requiredLiterals } from "../../src/rules/requiredLiterals.js";
 import { parseWhere } from "../../src/rules/spl/parseWhere.js";
 
 const lits = (where: string) =>
@@ -34,5 +34,31 @@ describe("requiredLiterals", () => {
     expect(lits("Processes.process_id=1234")).toBeNull();
     expect(lits("Processes.process=*-a*")).toBeNull();
     expect(lits("Processes.user=x Processes.process=*whoami*")).toEqual(["whoami"]);
+  });
+});
+
+describe("literalFields", () => {
+  const fields = (where: string) =>
+    literalFields(parseWhere(where), datamodelSpec("Endpoint.Processes")).sort();
+
+  it("names every verbatim field compared anywhere, negated ones included", () => {
+    expect(
+      fields(
+        "(Processes.process_name=a.exe OR Processes.parent_process IN (*x*, *y*)) NOT Processes.process_path=*z* Processes.user=bob Processes.process_id=1",
+      ),
+    ).toEqual(["parent_process", "process_name", "process_path"]);
+    expect(fields("Processes.user=bob")).toEqual([]);
+  });
+
+  it("holds the field of every literal requiredLiterals gives", () => {
+    for (const where of [
+      'Processes.process_name="netstat.exe" Processes.process=*-a*',
+      "Processes.user=x Processes.process=*whoami*",
+      "Processes.process_name=cmd.exe OR Processes.original_file_name=Cmd.Exe",
+    ]) {
+      expect(lits(where)).not.toBeNull();
+      expect(fields(where).length).toBeGreaterThan(0);
+    }
+    expect(fields("Processes.user=x Processes.process=*whoami*")).toEqual(["process"]);
   });
 });
