@@ -49,8 +49,11 @@ export class RuleIndex {
         : new LiteralGate(gated, fields, rules.length);
   }
 
-  /** Indexes of the rules to run on `record`, in rule order. */
-  candidates(record: CimRecord): number[] {
+  /** Candidates of the last record (reused: garbage collection was ~8% of (m) "many rules"). */
+  private out = new Int32Array(16);
+
+  /** Indexes of the rules to run on `record`, in rule order (valid until the next call). */
+  candidates(record: CimRecord): ArrayLike<number> & Iterable<number> {
     const fields: Readonly<Partial<Record<string, string>>> = record.fields;
     const name = fields.process_name?.toLowerCase();
     const original = fields.original_file_name?.toLowerCase();
@@ -60,16 +63,19 @@ export class RuleIndex {
     if (a === undefined && b === undefined && (opened === undefined || opened.length === 0))
       return this.always;
     this.stamp = (this.stamp + 1) >>> 0 || 1;
-    const out: number[] = [];
+    const total = this.always.length + (opened?.length ?? 0) + (a?.length ?? 0) + (b?.length ?? 0);
+    if (this.out.length < total) this.out = new Int32Array(total * 2);
+    const out = this.out;
+    let n = 0;
     for (const list of [this.always, opened, a, b]) {
       if (list === undefined) continue;
       for (const r of list) {
         if (this.seen[r] !== this.stamp) {
           this.seen[r] = this.stamp;
-          out.push(r);
+          out[n++] = r;
         }
       }
     }
-    return out.sort((x, y) => x - y);
+    return out.subarray(0, n).sort();
   }
 }

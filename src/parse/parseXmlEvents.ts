@@ -279,11 +279,12 @@ export async function* parseXmlEvents(
       from = nl + 1;
     }
     if (out.length > 0) {
-      yield* out;
+      // A plain loop: `yield*` over an array cost 2-4x as much per event (see parseEvtx.ts).
+      for (let i = 0; i < out.length; i++) yield out[i] as WinEvent;
       out.length = 0;
     }
   }
   if (carry !== undefined && carry.length > 0) splitter.pushLine(carry.toString("latin1"), out);
   splitter.end();
-  yield* out;
+  for (let i = 0; i < out.length; i++) yield out[i] as WinEvent;
 }

@@ -11,6 +11,9 @@ const rec = (fields: ProcessRecord["fields"]): ProcessRecord => ({
   position: {},
 });
 
+/** The candidates as a plain array (`candidates` reuses one typed array). */
+const ids = (index: RuleIndex, record: ProcessRecord) => [...index.candidates(record)];
+
 describe("RuleIndex", () => {
   const index = new RuleIndex([
     rule(["cmd.exe"]),
@@ -20,15 +23,15 @@ describe("RuleIndex", () => {
   ]);
 
   it("chooses the rules naming the record's image (either field, any case) plus the unindexed ones", () => {
-    expect(index.candidates(rec({ process_name: "CMD.EXE" }))).toEqual([0, 1, 3]);
+    expect(ids(index, rec({ process_name: "CMD.EXE" }))).toEqual([0, 1, 3]);
     expect(
-      index.candidates(rec({ process_name: "renamed.exe", original_file_name: "net1.exe" })),
+      ids(index, rec({ process_name: "renamed.exe", original_file_name: "net1.exe" })),
     ).toEqual([1, 2]);
-    expect(
-      index.candidates(rec({ process_name: "net.exe", original_file_name: "Cmd.Exe" })),
-    ).toEqual([0, 1, 2, 3]);
-    expect(index.candidates(rec({ process_name: "calc.exe" }))).toEqual([1]);
-    expect(index.candidates(rec({}))).toEqual([1]);
+    expect(ids(index, rec({ process_name: "net.exe", original_file_name: "Cmd.Exe" }))).toEqual([
+      0, 1, 2, 3,
+    ]);
+    expect(ids(index, rec({ process_name: "calc.exe" }))).toEqual([1]);
+    expect(ids(index, rec({}))).toEqual([1]);
   });
 });
 
@@ -46,20 +49,16 @@ describe("RuleIndex with literal gates", () => {
   );
 
   it("runs a rule without image names only on records holding one of its literals in a verbatim field", () => {
-    expect(index.candidates(rec({ process: "powershell -ENC aGk=" }))).toEqual([0, 1]);
-    expect(index.candidates(rec({ process: "x", process_path: "C:\\Temp\\a.exe" }))).toEqual([
-      1, 3,
+    expect(ids(index, rec({ process: "powershell -ENC aGk=" }))).toEqual([0, 1]);
+    expect(ids(index, rec({ process: "x", process_path: "C:\\Temp\\a.exe" }))).toEqual([1, 3]);
+    expect(ids(index, rec({ process: "[System.Convert]::FromBase64String() \\temp\\" }))).toEqual([
+      0, 1, 3,
     ]);
-    expect(
-      index.candidates(rec({ process: "[System.Convert]::FromBase64String() \\temp\\" })),
-    ).toEqual([0, 1, 3]);
     // A literal in a field that is not verbatim opens nothing.
-    expect(index.candidates(rec({ user: "-enc", process: "calc" }))).toEqual([1]);
+    expect(ids(index, rec({ user: "-enc", process: "calc" }))).toEqual([1]);
     // Image names still index the others; a gated rule comes in beside them.
-    expect(index.candidates(rec({ process_name: "cmd.exe", process: "cmd -enc" }))).toEqual([
-      0, 1, 2,
-    ]);
-    expect(index.candidates(rec({}))).toEqual([1]);
+    expect(ids(index, rec({ process_name: "cmd.exe", process: "cmd -enc" }))).toEqual([0, 1, 2]);
+    expect(ids(index, rec({}))).toEqual([1]);
   });
 
   it("looks for a rule's literals only in the fields its expression compares", () => {
@@ -67,14 +66,28 @@ describe("RuleIndex with literal gates", () => {
       [{ names: null, literals: ["-enc"], literalFields: ["process"] } as unknown as CompiledRule],
       new Set(["process", "process_path", "process_hash"]),
     );
-    expect(fielded.candidates(rec({ process: "x -enc y" }))).toEqual([0]);
-    expect(fielded.candidates(rec({ process_path: "c:\\-enc\\x.exe" }))).toEqual([]);
-    expect(fielded.candidates(rec({ process_hash: "-enc" }))).toEqual([]);
+    expect(ids(fielded, rec({ process: "x -enc y" }))).toEqual([0]);
+    expect(ids(fielded, rec({ process_path: "c:\\-enc\\x.exe" }))).toEqual([]);
+    expect(ids(fielded, rec({ process_hash: "-enc" }))).toEqual([]);
+  });
+
+  it("gives every candidate, in rule order, however many (the result array is reused)", () => {
+    const many = new RuleIndex(
+      Array.from({ length: 40 }, (_v, i) =>
+        i % 2 === 0 ? gated(null, [`lit${i}`]) : gated(["x.exe"], null),
+      ),
+      new Set(["process"]),
+    );
+    const all = Array.from({ length: 40 }, (_v, i) => i);
+    const text = all.map((i) => `lit${i}`).join(" ");
+    expect(ids(many, rec({ process_name: "x.exe", process: text }))).toEqual(all);
+    expect(ids(many, rec({ process: "lit4 lit38" }))).toEqual([4, 38]);
+    expect(ids(many, rec({ process_name: "X.EXE" }))).toEqual(all.filter((i) => i % 2 === 1));
   });
 
   it("without the dataset's verbatim fields, runs them on every record", () => {
     const plain = new RuleIndex([gated(null, ["-enc"]), gated(["a.exe"], null)]);
-    expect(plain.candidates(rec({ process: "calc" }))).toEqual([0]);
+    expect(ids(plain, rec({ process: "calc" }))).toEqual([0]);
   });
 });
 
