@@ -102,6 +102,25 @@ describe("parseXmlEvents chunking", () => {
     }
   });
 
+  it("reads a large chunk in pieces of whole lines, lines of any length included", async () => {
+    // ~600 KB: short events, pretty-printed ones, and lines longer than a piece (64 KiB).
+    const lines: string[] = [];
+    for (let r = 1; lines.join("\n").length < 600_000; r++) {
+      if (r % 50 === 0) lines.push(event(1, r, `long ${"x".repeat(70_000 + r)}`));
+      else if (r % 7 === 0) lines.push(event(3, r).replace(/></g, ">\n<"));
+      else lines.push(event(1, r, `c${r} é`));
+    }
+    const bytes = Buffer.from(lines.join("\n"), "utf8");
+    const whole = await parseAll(parseXmlEvents, chunksOf(bytes, bytes.length));
+    const small = await parseAll(parseXmlEvents, chunksOf(bytes, 4093));
+    expect(whole.issues).toEqual([]);
+    expect(whole.events).toEqual(small.events);
+    const records = whole.events.map((e) => e.eventRecordId);
+    expect(records).toEqual(Array.from({ length: records.length }, (_v, i) => i + 1));
+    expect(whole.events.find((e) => e.eventRecordId === 50)?.data.CommandLine).toHaveLength(70_055);
+    expect(whole.events.at(-1)?.position.lastLine).toBe(lines.join("\n").split("\n").length);
+  });
+
   it("the fixture of the hunts parses the same in 1-byte chunks", async () => {
     const bytes = await fixture("xml/t1049_hunts.log");
     const whole = await parseAll(parseXmlEvents, chunksOf(bytes, bytes.length));
