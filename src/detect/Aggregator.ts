@@ -2,23 +2,37 @@ import { type Datamodel, datamodelSpec } from "../model/datamodels.js";
 import type { CimRecord } from "../model/types.js";
 import type { EventPosition } from "../parse/types.js";
 import type { GroupInput, PipelineRow, Row } from "../rules/spl/eval/index.js";
+import type { SubsearchRows } from "../rules/spl/eval/joinCommand.js";
 import { compareScalars } from "../rules/spl/eval/values.js";
 import type { CompiledRule, Subsearch, TstatsPlan } from "../rules/types.js";
 import { type Accumulators, type AggregateValue, createAccumulators } from "./accumulators.js";
+import { detach } from "./detach.js";
 import { findingId } from "./findingId.js";
 import { lowercaseReader } from "./lowercaseReader.js";
 import { RuleIndex } from "./RuleIndex.js";
 import { renderMessage } from "./renderMessage.js";
 import type { Finding, FindingSource, SourceRef } from "./types.js";
 
-interface Group {
-  readonly values: readonly string[];
+/** A group as counted during the scan; its by-values are the ids its key encodes (see `ids`). */
+interface Tally {
+  readonly key: string;
   readonly acc: Accumulators | undefined;
   count: number;
   minTime: number;
   maxTime: number;
   first: EventPosition;
   last: EventPosition;
+}
+
+/** A group with its by-values, as findings are built from it. */
+interface Group {
+  readonly values: readonly string[];
+  readonly acc: Accumulators | undefined;
+  readonly count: number;
+  readonly minTime: number;
+  readonly maxTime: number;
+  readonly first: EventPosition;
+  readonly last: EventPosition;
 }
 
 /** Problems a rule raised at run time; the rule is skipped for that record, others go on. */
@@ -41,11 +55,6 @@ function asText(aggregates: Record<string, AggregateValue>): Record<string, stri
   return out;
 }
 
-/** `_time` as a by-value: the start of its `span` bucket (or the exact time), ISO-8601. */
-function timeBucket(ms: number, span: number | null): string | null {
-  return iso(span === null ? ms : Math.floor(ms / span) * span);
-}
-
 function positionOf(p: EventPosition): number {
   return p.line ?? p.record ?? 0;
 }
@@ -56,9 +65,9 @@ interface Unit {
   /** The rule a fault of this tstats is charged to (the first one that uses it). */
   readonly owner: CompiledRule;
   /** Groups by the ids of their by-values, as a short string of char codes (see `ids`). */
-  readonly byKey: Map<string, Group>;
+  readonly byKey: Map<string, Tally>;
   /** The groups in the order they were first seen. */
-  readonly groups: Group[];
+  readonly groups: Tally[];
 }
 
 /** The tstats of one dataset and the index that picks the candidates among them per record. */
@@ -68,9 +77,9 @@ interface Slot {
 }
 
 /** Orders groups as tstats returns them: by their by-values, numbers numerically. */
-function byValues(a: Group, b: Group): number {
-  for (let i = 0; i < a.values.length; i++) {
-    const c = compareScalars(a.values[i] as string, b.values[i] as string);
+function compareValues(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const c = compareScalars(a[i] as string, b[i] as string);
     if (c !== 0) return c;
   }
   return 0;
@@ -106,11 +115,16 @@ export class Aggregator {
    * grouping the largest cost of bench/run.ts "many rules".
    */
   private readonly ids = new Map<string, number>();
+  /** The value of each id, detached from the parser's text (see `detach`). */
+  private readonly texts: string[] = [];
   /** Ids of the current record's by-values by field, and of its `_time` buckets by span. */
   private readonly recordIds = new Map<string, number>();
   private readonly bucketIds = new Map<number | null, number>();
-  /** Ids of `_time` bucket starts (epoch ms). */
+  /** Ids of `_time` bucket starts (epoch ms), and the start of each id. */
   private readonly startIds = new Map<number, number>();
+  private readonly starts: number[] = [];
+  /** ISO-8601 text of each start id, made when findings first need it. */
+  private readonly startTexts: (string | undefined)[] = [];
   /** Char codes of the key being built (two per id), reused. */
   private readonly codes: number[] = [];
 
@@ -168,7 +182,9 @@ export class Aggregator {
     let id = this.ids.get(value);
     if (id === undefined) {
       id = this.ids.size;
-      this.ids.set(value, id);
+      const text = detach(value);
+      this.ids.set(text, id);
+      this.texts.push(text);
     }
     return id;
   }
@@ -184,7 +200,10 @@ export class Aggregator {
         if (Number.isFinite(ms)) {
           const start = plan.span === null ? ms : Math.floor(ms / plan.span) * plan.span;
           id = this.startIds.get(start) ?? this.startIds.size;
-          if (id === this.startIds.size) this.startIds.set(start, id);
+          if (id === this.startIds.size) {
+            this.startIds.set(start, id);
+            this.starts.push(start);
+          }
         }
         this.bucketIds.set(plan.span, id);
       }
@@ -213,16 +232,10 @@ export class Aggregator {
     const g = unit.byKey.get(key);
     const t = record.time;
     if (g === undefined) {
-      const fields: Readonly<Partial<Record<string, string>>> = record.fields;
-      const values = by.map((f) =>
-        f === "_time"
-          ? (timeBucket(record.time, plan.span) ?? plan.fillnull)
-          : (fields[f] ?? plan.fillnull),
-      );
       const acc = createAccumulators(plan.aggregates);
       acc?.add(record);
-      const group: Group = {
-        values,
+      const group: Tally = {
+        key,
         acc,
         count: 1,
         minTime: t,
@@ -242,6 +255,33 @@ export class Aggregator {
     }
     if (positionOf(record.position) < positionOf(g.first)) g.first = record.position;
     if (positionOf(record.position) >= positionOf(g.last)) g.last = record.position;
+  }
+
+  /** The `i`-th by-value of the group with key `key` (see `ids`). */
+  private valueAt(plan: TstatsPlan, key: string, i: number): string {
+    const id = key.charCodeAt(2 * i) | (key.charCodeAt(2 * i + 1) << 16);
+    if (plan.by[i] !== "_time") return this.texts[id] as string;
+    if (id === -1) return plan.fillnull;
+    let text = this.startTexts[id];
+    if (text === undefined) {
+      text = iso(this.starts[id] as number) ?? plan.fillnull;
+      this.startTexts[id] = text;
+    }
+    return text;
+  }
+
+  /** A tally with its by-values decoded from its key. */
+  private resolve(plan: TstatsPlan, t: Tally): Group {
+    const values = plan.by.map((_f, i) => this.valueAt(plan, t.key, i));
+    return {
+      values,
+      acc: t.acc,
+      count: t.count,
+      minTime: t.minTime,
+      maxTime: t.maxTime,
+      first: t.first,
+      last: t.last,
+    };
   }
 
   private recordFault(rule: CompiledRule, err: unknown, offset: number): void {
@@ -267,21 +307,34 @@ export class Aggregator {
    */
   findings(source: SourceRef): Finding[] {
     const out: Finding[] = [];
-    // a subsearch's groups in tstats order, sorted once however many rules join them
+    // a subsearch's groups resolved and in tstats order, once however many rules read all of
+    // them (a rule's own groups are resolved for that rule only, so that they can go when done)
     const sorted = new Map<Unit, Group[]>();
+    const everyGroup = (unit: Unit): Group[] => {
+      let list = sorted.get(unit);
+      if (list === undefined) {
+        list = this.inOrder(unit.plan, unit.groups);
+        sorted.set(unit, list);
+      }
+      return list;
+    };
     this.rules.forEach((rule, r) => {
       const units = this.units[r] as { main: Unit; subs: readonly Unit[] };
-      const groups = units.main.groups;
+      const subsearches = this.subsearchSource(rule, units.subs, everyGroup);
+      const main = units.main;
+      // When the rule's own groups outnumber its subsearch's, the first join's test drops the
+      // groups no subsearch row can match before they are resolved; otherwise the join asks
+      // the subsearch only for the rows its own rows can match (see `subsearchSource`).
+      const subGroups = units.subs.reduce((n, u) => n + u.groups.length, 0);
+      const keep =
+        main.groups.length > subGroups ? rule.pipeline?.prefilter(subsearches) : undefined;
+      const kept =
+        keep === undefined
+          ? main.groups
+          : main.groups.filter((t) => keep((i) => this.valueAt(main.plan, t.key, i)));
+      const groups = kept.map((t) => this.resolve(main.plan, t));
       const results = groups.map((g) => g.acc?.result());
-      const subRows = units.subs.map((unit, k) => {
-        let subGroups = sorted.get(unit);
-        if (subGroups === undefined) {
-          subGroups = [...unit.groups].sort(byValues);
-          sorted.set(unit, subGroups);
-        }
-        return this.subsearchRows(rule, (rule.subsearches ?? [])[k] as Subsearch, subGroups);
-      });
-      for (const row of this.piped(rule, groups, results, subRows)) {
+      for (const row of this.piped(rule, groups, results, subsearches)) {
         out.push(buildFinding(rule, groups, results, row, source));
       }
     });
@@ -291,6 +344,43 @@ export class Aggregator {
         (a.firstTime ?? "").localeCompare(b.firstTime ?? "") ||
         JSON.stringify(a.fields).localeCompare(JSON.stringify(b.fields)),
     );
+  }
+
+  /**
+   * A rule's subsearch rows, made when its pipes first ask: all of them (kept for the rule), or
+   * when the join says which keys it needs and the subsearch's pipes keep its key fields as
+   * tstats gave them, the rows of only the groups with those keys (same order, same rows).
+   */
+  private subsearchSource(
+    rule: CompiledRule,
+    units: readonly Unit[],
+    everyGroup: (unit: Unit) => Group[],
+  ): SubsearchRows {
+    const all = new Map<number, readonly Row[]>();
+    return (k, need) => {
+      const known = all.get(k);
+      if (known !== undefined) return known;
+      const sub = (rule.subsearches ?? [])[k];
+      const unit = units[k];
+      if (sub === undefined || unit === undefined) return [];
+      const key = need === undefined ? null : sub.pipeline.groupKey(need.fields);
+      if (need !== undefined && key !== null) {
+        const wanted = unit.groups.filter((t) =>
+          need.keys.has(key((i) => this.valueAt(unit.plan, t.key, i))),
+        );
+        return this.subsearchRows(rule, sub, this.inOrder(unit.plan, wanted));
+      }
+      const rows = this.subsearchRows(rule, sub, everyGroup(unit));
+      all.set(k, rows);
+      return rows;
+    };
+  }
+
+  /** Groups resolved, in the order tstats returns them (by their by-values). */
+  private inOrder(plan: TstatsPlan, tallies: readonly Tally[]): Group[] {
+    return tallies
+      .map((t) => this.resolve(plan, t))
+      .sort((a, b) => compareValues(a.values, b.values));
   }
 
   /** A join subsearch's final rows: its groups in tstats order, through its own pipes. */
@@ -315,7 +405,7 @@ export class Aggregator {
     rule: CompiledRule,
     groups: readonly Group[],
     results: ReadonlyArray<Record<string, AggregateValue> | undefined>,
-    subRows: readonly (readonly Row[])[],
+    subRows: SubsearchRows,
   ): PipelineRow[] {
     if (rule.pipeline === undefined)
       return groups.map((_g, i) => ({ sources: [i], computed: {}, text: {} }));

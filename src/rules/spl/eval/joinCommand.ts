@@ -17,11 +17,21 @@ export interface JoinSpec {
   readonly subsearch: string;
 }
 
-/** A join over all rows, given the rows of every subsearch of the detection. */
-export type JoinStage = (
-  items: readonly Item[],
-  subsearches: readonly (readonly Row[])[],
-) => Item[];
+/** What a join needs of a subsearch: the rows whose join fields form one of these keys. */
+export interface SubsearchNeed {
+  readonly fields: readonly string[];
+  /** Keys as `keyOf` gives them. */
+  readonly keys: ReadonlySet<string>;
+}
+
+/**
+ * The final rows of a detection's subsearch `index`, in subsearch order: all of them, or when
+ * `need` is given at least every row it asks for.
+ */
+export type SubsearchRows = (index: number, need?: SubsearchNeed) => readonly Row[];
+
+/** A command over all rows that reads a subsearch (`join`, `search [...]`). */
+export type JoinStage = (items: readonly Item[], subsearches: SubsearchRows) => Item[];
 
 const BOOLEAN: Readonly<Record<string, boolean>> = {
   true: true,
@@ -127,12 +137,12 @@ export function parseJoin(args: string): JoinSpec {
 }
 
 /** A field value as a join key part: equal keys for equal values, case-sensitive. */
-function keyText(v: Value): string {
+export function keyText(v: Value): string {
   return Array.isArray(v) ? v.join("\n") : toText(v as string | number);
 }
 
 /** The join key of `row` over `fields`, or undefined when one of them is missing. */
-function keyOf(row: Row, fields: readonly string[]): string | undefined {
+export function keyOf(row: Row, fields: readonly string[]): string | undefined {
   const parts: string[] = [];
   for (const f of fields) {
     const v = row[f];
@@ -185,7 +195,16 @@ function matcher(spec: JoinSpec, subRows: readonly Row[]): Matcher {
  */
 export function joinStage(spec: JoinSpec, subsearch: number): JoinStage {
   return (items, subsearches) => {
-    const match = matcher(spec, subsearches[subsearch] ?? []);
+    let need: SubsearchNeed | undefined;
+    if (spec.fields.length > 0) {
+      const keys = new Set<string>();
+      for (const item of items) {
+        const key = keyOf(item.row, spec.fields);
+        if (key !== undefined) keys.add(key);
+      }
+      need = { fields: spec.fields, keys };
+    }
+    const match = matcher(spec, subsearches(subsearch, need));
     const out: Item[] = [];
     for (const item of items) {
       const all = match(item.row);

@@ -1,13 +1,27 @@
 import { RuleError, SplSyntaxError, UnsupportedSearchError } from "../../errors.js";
 import { dedupStage } from "./dedupCommand.js";
-import { type JoinStage, joinStage, parseJoin } from "./joinCommand.js";
+import {
+  type JoinSpec,
+  type JoinStage,
+  joinStage,
+  keyOf,
+  keyText,
+  parseJoin,
+  type SubsearchRows,
+} from "./joinCommand.js";
+import { type Effect, joinKeySources } from "./joinPushdown.js";
 import { regexStage, rexStage } from "./regexCommands.js";
 import {
   convertStage,
+  convertTargets,
   evalStage,
+  evalTargets,
+  fieldsKeeps,
   fieldsStage,
   type RowStage,
+  renameMoves,
   renameStage,
+  tableKeeps,
   tableStage,
   whereStage,
 } from "./rowCommands.js";
@@ -82,31 +96,61 @@ export interface PipelineRow {
   readonly variant?: string;
 }
 
+/** Subsearch rows as a caller gives them: a function (see `SubsearchRows`) or all of them. */
+export type SubsearchInput = SubsearchRows | readonly (readonly Row[])[];
+
+/** A test of a group's by-values (read by index). */
+export type GroupTest = (byValue: (i: number) => string) => boolean;
+
 /** The pipes after tstats, compiled once, run over one detection's groups when findings are built. */
 export interface Pipeline {
   /**
    * The rows that pass every pipe. A row stage that throws on a row drops that row and calls
    * `onFault` with its group; a command over all rows (`stats`) that throws, throws.
-   * `subsearches` holds the final rows of each join subsearch, by the index `PipeOptions`
-   * gave it.
+   * `subsearches` gives the final rows of each subsearch, by the index `PipeOptions` gave it.
    */
   run(
     groups: readonly GroupInput[],
     onFault: (group: number, err: unknown) => void,
-    subsearches?: readonly (readonly Row[])[],
+    subsearches?: SubsearchInput,
   ): PipelineRow[];
+  /**
+   * When the first join is inner and its fields still hold tstats by-values: given the
+   * subsearch rows (all of them are read), a test that is false for groups the join would
+   * drop anyway, so that a caller can skip them. Undefined otherwise.
+   */
+  prefilter(subsearches: SubsearchInput): GroupTest | undefined;
+  /**
+   * For a subsearch's own pipes: when `fields` of its final rows still hold tstats by-values,
+   * the key (`keyOf` over `fields`) a group's row will have, from its by-values; so that a join
+   * can be given only the groups it can match. Null otherwise.
+   */
+  groupKey(fields: readonly string[]): ((byValue: (i: number) => string) => string) | null;
   /** The same pipes, giving the final rows themselves (what a subsearch hands to its join). */
   rows(
     groups: readonly GroupInput[],
     onFault: (group: number, err: unknown) => void,
-    subsearches?: readonly (readonly Row[])[],
+    subsearches?: SubsearchInput,
   ): Row[];
 }
 
 type Stage =
-  | { readonly rows: RowStage }
+  | { readonly rows: RowStage; readonly effect?: Effect }
   | { readonly table: TableStage }
-  | { readonly join: JoinStage };
+  | { readonly join: JoinStage; readonly spec?: JoinSpec; readonly subsearch?: number };
+
+const FILTER: Effect = { kind: "filter" };
+
+/** What a `| convert` writes: its fields in place, or its `as` targets. */
+function convertEffect(args: string): Effect {
+  const jobs = convertTargets(args);
+  const inPlace = jobs.filter((j) => j.as === null).map((j) => j.test);
+  return {
+    kind: "write",
+    matching: (name) => inPlace.some((t) => t(name)),
+    assigns: jobs.flatMap((j) => (j.as === null ? [] : [{ to: j.as }])),
+  };
+}
 
 /** Commands we do not run, and why. */
 const UNSUPPORTED: Readonly<Record<string, string>> = {
@@ -143,7 +187,8 @@ function compileSubsearch(text: string, options: PipeOptions, command: string): 
 
 function compileJoin(args: string, options: PipeOptions): Stage {
   const spec = parseJoin(args);
-  return { join: joinStage(spec, compileSubsearch(spec.subsearch, options, "join")) };
+  const subsearch = compileSubsearch(spec.subsearch, options, "join");
+  return { join: joinStage(spec, subsearch), spec, subsearch };
 }
 
 /** `| search <expr>`, or `| search [<subsearch>]` (a search made of the subsearch's rows). */
@@ -151,7 +196,7 @@ function compileSearch(args: string, options: PipeOptions): Stage | null {
   const sub = /^\s*\[([\s\S]*)\]\s*$/.exec(args);
   if (sub === null) {
     const test = compileSearchCommand(args);
-    return test === null ? null : { rows: test };
+    return test === null ? null : { rows: test, effect: FILTER };
   }
   const text = (sub[1] as string).trim();
   return { join: subsearchFilterStage(compileSubsearch(text, options, "| search [...]")) };
@@ -166,21 +211,21 @@ function compileOne(command: string, args: string, options: PipeOptions): Stage 
     case "search":
       return compileSearch(args, options);
     case "where":
-      return { rows: whereStage(args) };
+      return { rows: whereStage(args), effect: FILTER };
     case "eval":
-      return { rows: evalStage(args) };
+      return { rows: evalStage(args), effect: { kind: "write", assigns: evalTargets(args) } };
     case "rename":
-      return { rows: renameStage(args) };
+      return { rows: renameStage(args), effect: { kind: "rename", moves: renameMoves(args) } };
     case "regex":
-      return { rows: regexStage(args) };
+      return { rows: regexStage(args), effect: FILTER };
     case "rex":
       return { rows: rexStage(args) };
     case "table":
-      return { rows: tableStage(args) };
+      return { rows: tableStage(args), effect: { kind: "keep", keeps: tableKeeps(args) } };
     case "fields":
-      return { rows: fieldsStage(args) };
+      return { rows: fieldsStage(args), effect: { kind: "keep", keeps: fieldsKeeps(args) } };
     case "convert":
-      return { rows: convertStage(args) };
+      return { rows: convertStage(args), effect: convertEffect(args) };
     case "stats":
       return { table: statsStage(args) };
     case "eventstats":
@@ -218,6 +263,61 @@ function shown(v: Scalar | readonly string[]): string {
     .join(", ");
 }
 
+/** A by-value as the tstats row holds it: `_time` as epoch seconds, any other as text. */
+function byRowValue(name: string, value: string): Value {
+  if (name !== "_time") return value;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? value : ms / 1000;
+}
+
+/** The field names of a tstats row, by-fields first. */
+function initialNames(spec: RowSpec): string[] {
+  return [
+    ...spec.by,
+    ...spec.count,
+    ...spec.minTime,
+    ...spec.maxTime,
+    ...spec.aggregates.map((a) => a.raw),
+  ];
+}
+
+/** A group's key over by-fields `sources`, as `keyOf` gives it for its row. */
+function keyFrom(spec: RowSpec, sources: readonly number[]) {
+  return (byValue: (i: number) => string): string =>
+    JSON.stringify(sources.map((i) => keyText(byRowValue(spec.by[i] as string, byValue(i)))));
+}
+
+function subsearchRows(input: SubsearchInput): SubsearchRows {
+  return typeof input === "function" ? input : (i) => input[i] ?? [];
+}
+
+/**
+ * The first join, when it is inner and its fields still hold tstats by-values unchanged (see
+ * `joinKeySources`): given the subsearch rows, a test of whether a group can match at all.
+ */
+function joinPushdown(
+  stages: readonly Stage[],
+  spec: RowSpec,
+): ((subsearches: SubsearchInput) => GroupTest) | null {
+  const at = stages.findIndex((s) => "join" in s);
+  const join = stages[at];
+  if (join === undefined || !("join" in join) || join.spec === undefined) return null;
+  const { spec: js, subsearch } = join;
+  if (js.type !== "inner" || subsearch === undefined) return null;
+  const effects = stages.slice(0, at).map((s) => ("rows" in s ? s.effect : undefined));
+  const sources = joinKeySources(spec.by, initialNames(spec), effects, js.fields);
+  if (sources === null) return null;
+  const key = keyFrom(spec, sources);
+  return (subsearches) => {
+    const keys = new Set<string>();
+    for (const row of subsearchRows(subsearches)(subsearch)) {
+      const k = keyOf(row, js.fields);
+      if (k !== undefined) keys.add(k);
+    }
+    return (byValue) => keys.has(key(byValue));
+  };
+}
+
 /** `_time` by-values back to ISO-8601 (as findings show them), other values as text. */
 function byValue(name: string, value: string): string {
   const n = Number(value);
@@ -241,13 +341,13 @@ export function compilePipes(
 ): Pipeline {
   const stages = pipes.map((p) => compilePipe(p, options)).filter((s): s is Stage => s !== null);
   const plainName = plainNamer(spec.object);
+  const pushdown = joinPushdown(stages, spec);
   const timeNames = new Set([...spec.count, ...spec.minTime, ...spec.maxTime].map(plainName));
 
   const initial = (g: GroupInput): Row => {
     const row: Row = Object.create(null);
     spec.by.forEach((name, i) => {
-      const v = g.by[i] as string;
-      row[name] = name === "_time" && !Number.isNaN(Date.parse(v)) ? Date.parse(v) / 1000 : v;
+      row[name] = byRowValue(name, g.by[i] as string);
     });
     for (const name of spec.count) row[name] = g.count;
     for (const name of spec.minTime) row[name] = epochSeconds(g.minTime);
@@ -291,7 +391,7 @@ export function compilePipes(
   const pass = (
     items: Item[],
     onFault: (group: number, err: unknown) => void,
-    subsearches: readonly (readonly Row[])[],
+    subsearches: SubsearchRows,
   ): Item[] => {
     let out = items;
     for (const stage of stages) {
@@ -319,14 +419,23 @@ export function compilePipes(
     run(groups, onFault, subsearches = []) {
       const items = groups.map((g, i): Item => ({ row: initial(g), sources: [i] }));
       // the row as tstats gave it is rebuilt only for rows that pass (most joins drop most rows)
-      return pass(items, onFault, subsearches).map((item) => {
+      return pass(items, onFault, subsearchRows(subsearches)).map((item) => {
         const g = item.regrouped === undefined ? groups[item.sources[0] ?? -1] : undefined;
         return output(item, g === undefined ? undefined : snapshot(initial(g)));
       });
     },
+    prefilter(subsearches) {
+      return pushdown === null ? undefined : pushdown(subsearches);
+    },
+    groupKey(fields) {
+      if (fields.length === 0) return null;
+      const effects = stages.map((s) => ("rows" in s ? s.effect : undefined));
+      const sources = joinKeySources(spec.by, initialNames(spec), effects, fields);
+      return sources === null ? null : keyFrom(spec, sources);
+    },
     rows(groups, onFault, subsearches = []) {
       const items = groups.map((g, i): Item => ({ row: initial(g), sources: [i] }));
-      return pass(items, onFault, subsearches).map((item) => item.row);
+      return pass(items, onFault, subsearchRows(subsearches)).map((item) => item.row);
     },
   };
 }

@@ -47,13 +47,28 @@ function splitAssignments(text: string): string[] {
  * `| eval a=<expr>, b=<expr>`: assignments run left to right, so `b` sees the new `a`. A null
  * result removes the field, as Splunk leaves it unset.
  */
-export function evalStage(args: string): RowStage {
-  const assigns: Array<readonly [string, Fn<Value>]> = splitAssignments(args).map((part) => {
+function assignments(args: string): Array<readonly [string, string]> {
+  return splitAssignments(args).map((part) => {
     const m = /^\s*("[^"]+"|'[^']+'|[^\s=]+)\s*=(?!=)([\s\S]*)$/.exec(part);
     if (m === null) throw new SplSyntaxError(`eval needs <field>=<expression>, got "${part}"`);
-    const name = (m[1] as string).replace(/^["']|["']$/g, "");
-    return [name, compileExpression(m[2] as string)] as const;
+    return [(m[1] as string).replace(/^["']|["']$/g, ""), m[2] as string] as const;
   });
+}
+
+/** What an `eval` writes, in order: each target, and the field it copies when it is `a = b`. */
+export function evalTargets(args: string): Array<{ readonly to: string; readonly from?: string }> {
+  return assignments(args).map(([to, expr]) => {
+    const copy = /^\s*(?:([A-Za-z_][\w.]*)|'([^']+)')\s*$/.exec(expr);
+    const from = copy?.[1] ?? copy?.[2];
+    const keyword = from !== undefined && /^(?:true|false|null|and|or|not)$/i.test(from);
+    return from === undefined || keyword ? { to } : { to, from };
+  });
+}
+
+export function evalStage(args: string): RowStage {
+  const assigns: Array<readonly [string, Fn<Value>]> = assignments(args).map(
+    ([name, expr]) => [name, compileExpression(expr)] as const,
+  );
   if (assigns.length === 0) throw new SplSyntaxError("eval without an assignment");
   return (row) => {
     for (const [name, f] of assigns) {
@@ -65,8 +80,8 @@ export function evalStage(args: string): RowStage {
   };
 }
 
-/** `| rename a as b, c* as d*`, in order; `as` is case-insensitive. */
-export function renameStage(args: string): RowStage {
+/** The renamings of a `| rename`, in order: each gives a name's new name, or null. */
+export function renameMoves(args: string): Array<(name: string) => string | null> {
   const words = splitArgs(args);
   const moves: Array<(name: string) => string | null> = [];
   for (let i = 0; i < words.length; i += 3) {
@@ -75,6 +90,23 @@ export function renameStage(args: string): RowStage {
       throw new SplSyntaxError(`rename needs <field> AS <field> pairs: "${args}"`);
     moves.push(fieldRenamer(from.text, to.text));
   }
+  return moves;
+}
+
+/** `| rename a as b, c* as d*`, in order; `as` is case-insensitive. */
+export function renameStage(args: string): RowStage {
+  // rows share few field names: each renaming of a name is worked out once
+  const moves = renameMoves(args).map((move) => {
+    const known = new Map<string, string | null>();
+    return (name: string): string | null => {
+      let to = known.get(name);
+      if (to === undefined) {
+        to = move(name);
+        known.set(name, to);
+      }
+      return to;
+    };
+  });
   return (row) => {
     for (const move of moves) {
       for (const name of Object.keys(row)) {
@@ -91,6 +123,21 @@ function patterns(args: readonly Arg[]): Array<(name: string) => boolean> {
 }
 
 /** `| table a, b*`: keeps the listed fields (wildcards allowed), in the listed order. */
+/** The fields a `| table` keeps. */
+export function tableKeeps(args: string): (name: string) => boolean {
+  const wanted = patterns(splitArgs(args));
+  return (name) => wanted.some((t) => t(name));
+}
+
+/** The fields a `| fields` keeps. */
+export function fieldsKeeps(args: string): (name: string) => boolean {
+  const words = splitArgs(args);
+  const mode = words[0]?.text === "-" || words[0]?.text === "+" ? words.shift()?.text : "+";
+  const tests = patterns(words);
+  const listed = (k: string): boolean => tests.some((t) => t(k));
+  return mode === "-" ? (name) => !listed(name) : (name) => listed(name) || name.startsWith("_");
+}
+
 export function tableStage(args: string): RowStage {
   const wanted = patterns(splitArgs(args));
   return (row) => {
@@ -130,14 +177,20 @@ export function fieldsStage(args: string): RowStage {
 
 const CONVERT_OPTIONS: ReadonlySet<string> = new Set(["timeformat"]);
 
-/**
- * `| convert [timeformat=...] ctime(f) [as g] ...`: epoch seconds become text in the format
- * (default `%m/%d/%Y %H:%M:%S`, UTC); values that are not numbers stay as they are.
- */
-export function convertStage(args: string): RowStage {
+interface ConvertJob {
+  readonly test: (name: string) => boolean;
+  readonly as: string | null;
+}
+
+/** The fields a `| convert` reads (`test`) and where each result goes (`as`, else in place). */
+export function convertTargets(args: string): ConvertJob[] {
+  return parseConvert(args).jobs;
+}
+
+function parseConvert(args: string): { format: (n: number) => string; jobs: ConvertJob[] } {
   const { options, rest } = takeOptions(splitArgs(args), CONVERT_OPTIONS);
   const format = compileStrftime(options.get("timeformat") ?? "%m/%d/%Y %H:%M:%S");
-  const jobs: Array<{ test: (name: string) => boolean; as: string | null }> = [];
+  const jobs: ConvertJob[] = [];
   for (let i = 0; i < rest.length; i++) {
     const m = /^(\w+)\(([^()]+)\)$/.exec((rest[i] as Arg).text);
     if (m === null) throw new SplSyntaxError(`convert: cannot read "${(rest[i] as Arg).text}"`);
@@ -150,6 +203,15 @@ export function convertStage(args: string): RowStage {
     }
     jobs.push({ test: fieldMatcher((m[2] as string).trim()), as });
   }
+  return { format, jobs };
+}
+
+/**
+ * `| convert [timeformat=...] ctime(f) [as g] ...`: epoch seconds become text in the format
+ * (default `%m/%d/%Y %H:%M:%S`, UTC); values that are not numbers stay as they are.
+ */
+export function convertStage(args: string): RowStage {
+  const { format, jobs } = parseConvert(args);
   const ctime = (v: Value): Value =>
     mapValues(v, (x) => {
       const n = toNumber(x);

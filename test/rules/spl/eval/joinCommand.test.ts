@@ -252,3 +252,148 @@ describe("dedup", () => {
     expect(rows(["dedup process_name consecutive=true"])).toEqual([0, 1, 2, 3]);
   });
 });
+
+describe("join pushdown: groups no subsearch key can match are dropped before their rows are built", () => {
+  /** The same pipes with a no-op stage (`fields *`) in front, which turns the pushdown off. */
+  const fail = (_i: number, err: unknown) => {
+    throw err;
+  };
+  /** Runs `pipes` on the groups the prefilter keeps (as the aggregator does) and on all. */
+  function both(pipes: string[], subRows: readonly Row[], pushdown = true) {
+    const pipeline = compilePipes(pipes, SPEC, { subsearch: () => 0 });
+    const keep = pipeline.prefilter([subRows]);
+    expect(keep !== undefined, pipes.join(" | ")).toBe(pushdown);
+    const kept = GROUPS.flatMap((g, i) =>
+      keep === undefined || keep((k) => g.by[k] as string) ? [i] : [],
+    );
+    const fast = pipeline
+      .run(
+        kept.map((i) => GROUPS[i] as GroupInput),
+        fail,
+        [subRows],
+      )
+      .map((r) => ({ ...r, sources: r.sources.map((i) => kept[i] as number) }));
+    expect(fast).toEqual(pipeline.run(GROUPS, fail, [subRows]));
+    return fast;
+  }
+  const sub: Row[] = [
+    { process_guid: "{B}", dest: "h1", guid: "{B}", x: "1" },
+    { process_guid: "{C}", dest: "h9", guid: "{A}", x: "2" },
+  ];
+
+  it("gives the same rows through renames, copies, filters and converts", () => {
+    expect(both([DROP, `join process_guid ${SUB}`], sub).map((r) => r.sources)).toEqual([[1], [2]]);
+    expect(both([DROP, `join dest process_guid ${SUB}`], sub).map((r) => r.sources)).toEqual([[1]]);
+    expect(
+      both([DROP, "eval guid = process_guid", `join guid ${SUB}`], sub).map((r) => r.sources),
+    ).toEqual([[0], [1]]);
+    expect(
+      both(
+        [
+          DROP,
+          "rename process* as parent_process*",
+          "rename parent_process_guid as guid",
+          `join guid ${SUB}`,
+        ],
+        sub,
+      ).map((r) => r.sources),
+    ).toEqual([[0], [1]]);
+    expect(
+      both(
+        [DROP, 'where dest="h1"', "convert ctime(firstTime)", `join process_guid ${SUB}`],
+        sub,
+      ).map((r) => r.sources),
+    ).toEqual([[1]]);
+    // the join field rewritten by eval, or moved away by rename: no pushdown, same answer
+    expect(
+      both([DROP, 'eval process_guid = "{B}"', `join process_guid ${SUB}`], sub, false),
+    ).toHaveLength(3);
+    expect(
+      both([DROP, "rename process_guid as g", `join process_guid ${SUB}`], sub, false),
+    ).toEqual([]);
+    expect(both([DROP, "eval guid = nothing", `join guid ${SUB}`], sub, false)).toEqual([]);
+    // an outer join keeps every row
+    expect(both([DROP, `join type=outer process_guid ${SUB}`], sub, false)).toHaveLength(3);
+  });
+});
+
+describe("search [subsearch]: exact terms by index, wildcard and multivalue ones one by one", () => {
+  it("matches exact terms case-insensitively on every field, and the rest as before", () => {
+    const pipes = [
+      DROP,
+      "search [| tstats count from datamodel=Endpoint.Processes by Processes.dest]",
+    ];
+    const sources = (sub: Row[]) => run(pipes, [sub]).rows.map((r) => r.sources[0]);
+    expect(sources([{ dest: "H1", process_name: "REG.EXE" }])).toEqual([1]);
+    expect(sources([{ dest: "h1", process_name: "reg.exe", process_guid: "{X}" }])).toEqual([]);
+    expect(sources([{ dest: "h1" }, { dest: "h2", process_guid: "{c}" }])).toEqual([0, 1, 2]);
+    expect(sources([{ dest: "h*", process_name: "p*" }])).toEqual([2]);
+    expect(sources([{ dest: ["h2", "h9"] }])).toEqual([2]);
+    expect(sources([{ process_id: "1" }])).toEqual([]);
+  });
+});
+
+describe("the subsearch side: a join asks only for the keys its rows have", () => {
+  const SUB_SPEC: RowSpec = {
+    by: ["Registry.process_guid", "Registry.registry_path"],
+    count: ["count"],
+    minTime: [],
+    maxTime: [],
+    aggregates: [],
+    object: "Registry",
+  };
+  const subGroup = (guid: string, path: string): GroupInput => ({
+    by: [guid, path],
+    count: 1,
+    minTime: T0,
+    maxTime: T0,
+    aggregates: undefined,
+  });
+
+  it("gives a subsearch group's key when its pipes keep the field as tstats gave it", () => {
+    const keep = compilePipes(
+      ["rename Registry.* as *", "where count > 0", "fields process_guid registry_path"],
+      SUB_SPEC,
+    );
+    const key = keep.groupKey(["process_guid"]);
+    expect(key).not.toBeNull();
+    const g = subGroup("{B}", "HKLM\\x");
+    const [row] = keep.rows([g], () => {});
+    expect(key?.((i) => g.by[i] as string)).toBe(JSON.stringify([row?.process_guid]));
+    expect(keep.groupKey(["registry_value_data"])).toBeNull();
+    expect(
+      compilePipes(["rename Registry.* as *", "table registry_path"], SUB_SPEC).groupKey([
+        "process_guid",
+      ]),
+    ).toBeNull();
+    expect(
+      compilePipes(
+        ["rename Registry.* as *", "eval process_guid = lower(process_guid)"],
+        SUB_SPEC,
+      ).groupKey(["process_guid"]),
+    ).toBeNull();
+    expect(
+      compilePipes(["rename Registry.* as *", "stats count by process_guid"], SUB_SPEC).groupKey([
+        "process_guid",
+      ]),
+    ).toBeNull();
+  });
+
+  it("the join passes the keys of its rows, and uses the rows it gets", () => {
+    const asked: Array<readonly string[]> = [];
+    const rows = compilePipes([DROP, `join process_guid ${SUB}`], SPEC, { subsearch: () => 0 }).run(
+      GROUPS,
+      (_i, err) => {
+        throw err;
+      },
+      (_k, need) => {
+        asked.push([...(need?.keys ?? [])]);
+        return [{ process_guid: "{C}", registry_path: "HKU\\y" }];
+      },
+    );
+    expect(asked).toEqual([
+      [JSON.stringify(["{A}"]), JSON.stringify(["{B}"]), JSON.stringify(["{C}"])],
+    ]);
+    expect(rows.map((r) => [r.sources, r.computed])).toEqual([[[2], { registry_path: "HKU\\y" }]]);
+  });
+});
