@@ -48,14 +48,28 @@ interface Entry {
 /** Normalises one event to a CIM record, or gives undefined when no wanted dataset takes it. */
 export type CimMapper = (event: WinEvent) => CimRecord | undefined;
 
+/** Compiled mappers by their sorted datasets (at most 15 sets of the four). */
+const compiled = new Map<string, CimMapper>();
+
 /**
- * Compiles, once per rule set, the mapper table for the wanted datasets: per event one lookup
+ * The mapper for the wanted datasets, compiled once per set of datasets: per event one lookup
  * by event id, then the provider. The record gets the default field `host` (the event's
  * `Computer`, as Splunk sets it) beside the dataset's fields.
  */
 export function compileCimMapper(datamodels: Iterable<Datamodel>): CimMapper {
+  const wanted = [...new Set(datamodels)].sort();
+  const key = wanted.join(",");
+  let mapper = compiled.get(key);
+  if (mapper === undefined) {
+    mapper = buildMapper(wanted);
+    compiled.set(key, mapper);
+  }
+  return mapper;
+}
+
+function buildMapper(datamodels: readonly Datamodel[]): CimMapper {
   const byId = new Map<number, Entry[]>();
-  for (const datamodel of new Set(datamodels)) {
+  for (const datamodel of datamodels) {
     for (const [provider, mappers] of MAPPERS[datamodel]) {
       for (const [id, mapper] of mappers) {
         const list = byId.get(id) ?? [];
