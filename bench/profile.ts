@@ -1,5 +1,5 @@
 // CPU profile of the "many rules" scan alone (rules load first, unprofiled):
-// `npx tsx bench/profile.ts [corpus file] [out.cpuprofile|-] [all|sigma|sc]` (`-`: no profile,
+// `npx tsx bench/profile.ts [corpus file] [out.cpuprofile|-] [all|sigma|sc|processes]` (`-`: no profile,
 // the speed alone), then open the file in Chrome
 // DevTools (Performance) or read it with any `.cpuprofile` viewer.
 import { writeFile } from "node:fs/promises";
@@ -13,7 +13,16 @@ const file = process.argv[2] ?? (await buildCorpus()).plain;
 const out = process.argv[3] ?? "many-rules.cpuprofile";
 const only = process.argv[4] ?? "all";
 const many = await loadManyRules();
-const rules = only === "sigma" ? [] : many.rules;
+const rules =
+  only === "sigma"
+    ? []
+    : only === "processes"
+      ? many.rules.filter(
+          (r) =>
+            r.datamodel === "Endpoint.Processes" &&
+            (r.subsearches ?? []).every((s) => s.datamodel === "Endpoint.Processes"),
+        )
+      : many.rules;
 const sigmaRules = only === "sc" ? [] : many.sigmaRules;
 const session = new Session();
 if (out !== "-") {

@@ -2,6 +2,26 @@ import type { CimRecord } from "../model/types.js";
 import { AhoCorasick } from "../rules/sigma/AhoCorasick.js";
 
 /**
+ * Automata of recent literal sets. A scan builds its rule index anew, and building the
+ * automaton of every security_content endpoint literal took 15-20 ms of each scan (the rules of
+ * bench/run.ts (m) "many rules"; 1-6 ms with this cache), paid per
+ * input (per S3 object in the Lambda); scanning is synchronous, so scans can share one.
+ */
+const recent = new Map<string, AhoCorasick>();
+const RECENT_MAX = 8;
+
+function automatonOf(literals: readonly string[]): AhoCorasick {
+  const key = literals.join("\u0000");
+  let automaton = recent.get(key);
+  if (automaton === undefined) {
+    automaton = new AhoCorasick(literals);
+    if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value as string);
+    recent.set(key, automaton);
+  }
+  return automaton;
+}
+
+/**
  * Opens rules by their required literals (see `requiredLiterals`): one Aho-Corasick pass over
  * each verbatim field of a record finds which literals it holds, and a rule is opened when one
  * of its own is among them. Sound because every record a rule matches holds one of its
@@ -33,7 +53,7 @@ export class LiteralGate {
         else if (list[list.length - 1] !== r) list.push(r);
       }
     }
-    this.automaton = new AhoCorasick([...byLiteral.keys()]);
+    this.automaton = automatonOf([...byLiteral.keys()]);
     this.opens = [...byLiteral.values()];
     this.fields = [...fields];
     this.hits = new Int32Array(byLiteral.size);

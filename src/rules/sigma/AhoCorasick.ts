@@ -50,10 +50,11 @@ export class AhoCorasick {
     }
     this.plain = plain;
     this.width = width;
-    const fold = new Uint16Array(65536);
-    for (let c = 0; c < 65536; c++) {
-      const l = LOWER[c] as number;
-      fold[c] = l === COMPLEX ? COMPLEX_CLASS : (plain.get(l) ?? 0);
+    // Every code unit that lower-cases to a needle character gets its class; the others 0 or
+    // COMPLEX (a copy of the shared template, not a pass over all 65,536 code units).
+    const fold = FOLD_TEMPLATE.slice();
+    for (const [c, k] of plain) {
+      for (const u of UPPER_OF.get(c) ?? (LOWER[c] === c ? [c] : [])) fold[u] = k;
     }
     this.fold = fold;
 
@@ -226,4 +227,25 @@ const LOWER: Uint32Array = (() => {
   table[0x3a3] = COMPLEX;
   table.fill(COMPLEX, 0xd800, 0xe000);
   return table;
+})();
+
+/** The code units lower-casing to each character (itself included), where there are several. */
+const UPPER_OF: ReadonlyMap<number, readonly number[]> = (() => {
+  const all = new Map<number, number[]>();
+  for (let c = 0; c < 65536; c++) {
+    const l = LOWER[c] as number;
+    if (l === COMPLEX) continue;
+    const list = all.get(l);
+    if (list === undefined) all.set(l, [c]);
+    else list.push(c);
+  }
+  for (const [l, list] of all) if (list.length === 1 && list[0] === l) all.delete(l);
+  return all;
+})();
+
+/** `fold` before a needle's characters are classed: COMPLEX_CLASS where lower case is not one code unit. */
+const FOLD_TEMPLATE: Uint16Array = (() => {
+  const t = new Uint16Array(65536);
+  for (let c = 0; c < 65536; c++) if (LOWER[c] === COMPLEX) t[c] = COMPLEX_CLASS;
+  return t;
 })();

@@ -24,6 +24,11 @@ describe("AhoCorasick", () => {
     expect(found(ac, "\u0130X")).toEqual([3]);
     // A character outside the BMP lower-cases as a pair (U+10400 -> U+10428).
     expect(found(new AhoCorasick(["\u{10428}a"]), "\u{10400}A")).toEqual([0]);
+    // Characters that lower-case to an ASCII needle character (KELVIN SIGN to k), and ones
+    // that only look alike (dotless i is its own lower case).
+    expect(found(new AhoCorasick(["k", "i"]), "\u212A")).toEqual([0]);
+    expect(found(new AhoCorasick(["k", "i"]), "\u0131")).toEqual([]);
+    expect(found(new AhoCorasick(["ı"]), "\u0131I")).toEqual([0]);
   });
 
   for (const alphabet of ["abcAB-\\", "abAéÉжЖ-"]) {
