@@ -4,13 +4,19 @@ import type { SourceRef } from "./types.js";
 /**
  * Stable id of a finding: the same detection, by-values and source object (and version) always
  * give the same id, so a re-scan or a redelivered notification can be recognised downstream.
+ *
+ * The object's identity is its version id, or else its eTag, as in the scan record
+ * (`scanIdOf`): in an unversioned bucket an overwritten key with new content has no version id
+ * to tell it apart, and without the eTag its findings would reuse the ids of the old content's
+ * (overwriting their finding items while the scan counts as new). The eTag is only hashed when
+ * there is no version id, so ids of versioned objects and files are what they always were.
  */
 export function findingId(
   detectionId: string,
   byValues: readonly string[],
   source: SourceRef,
 ): string {
-  return createHash("sha256")
-    .update(JSON.stringify([detectionId, byValues, source.uri, source.versionId ?? null]))
-    .digest("hex");
+  const identity: unknown[] = [detectionId, byValues, source.uri, source.versionId ?? null];
+  if (source.versionId === undefined && source.etag !== undefined) identity.push(source.etag);
+  return createHash("sha256").update(JSON.stringify(identity)).digest("hex");
 }

@@ -14,7 +14,7 @@ export interface FindingSource {
 
 /** The contract between the engine, every sink and every consumer (see README). */
 export interface Finding {
-  /** sha256 hex of detection id, by-values and source (uri and version): stable across re-scans. */
+  /** sha256 hex of detection id, by-values and source (uri, version id or else eTag): stable across re-scans. */
   readonly finding_id: string;
   readonly detection: {
     readonly id: string;

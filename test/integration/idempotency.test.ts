@@ -36,7 +36,22 @@ describe("idempotency with conditional writes (dynalite)", () => {
     await h.handler(h.s3Event(first));
     const second = await h.put("rolling.log", Buffer.concat([SAMPLE_LOG, Buffer.from("\n")]));
     expect(second.eTag).not.toBe(first.eTag);
-    await h.handler(h.s3Event(second));
+    expect(((await h.handler(h.s3Event(second))) as DirectResult).results[0]).toMatchObject({
+      outcome: "scanned",
+      scanId: h.scanId(second),
+    });
+    expect(h.scanId(second)).not.toBe(h.scanId(first));
+    // The bucket is unversioned: the eTag tells the two contents' findings apart.
+    const { findings, summaries } = await h.messages();
+    expect(summaries).toHaveLength(2);
+    const ids = (etag: string) =>
+      findings.filter((f) => f.source.etag === etag).map((f) => f.finding_id);
+    expect(findings.every((f) => f.source.version_id === undefined)).toBe(true);
+    expect(ids(first.eTag)).toHaveLength(SAMPLE_FINDINGS);
+    expect(ids(second.eTag)).toHaveLength(SAMPLE_FINDINGS);
+    expect(new Set([...ids(first.eTag), ...ids(second.eTag)]).size).toBe(2 * SAMPLE_FINDINGS);
+    const stored = await h.store.listFindings(h.scanId(second));
+    expect(stored.map((f) => f.finding_id).sort()).toEqual(ids(second.eTag).sort());
     const aggs = await h.store.listAggregates();
     expect(aggs.map((a) => [a.count, a.objects])).toEqual([
       [2, 2],
