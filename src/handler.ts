@@ -7,6 +7,7 @@ import type { Context, SQSBatchResponse } from "aws-lambda";
 import { createDynamoClient, createS3Client, createSqsClient } from "./awsEnv.js";
 import { ConfigError } from "./config/errors.js";
 import { loadConfig } from "./config/loadConfig.js";
+import { parseInterest } from "./detect/parseInterest.js";
 import { type Notification, parseLambdaEvent } from "./input/s3Notifications.js";
 import { type ObjectOutcome, type ObjectPipeline, processObject } from "./processObject.js";
 import { loadMacros, loadRules } from "./rules/loadRules.js";
@@ -63,18 +64,24 @@ async function initialise(deps: HandlerDeps): Promise<ObjectPipeline> {
     ...(env.LAMBDA_TASK_ROOT ? { taskRoot: env.LAMBDA_TASK_ROOT } : {}),
   });
   const ruleSet = await loadRules([where.rules], await loadMacros(where.macros));
-  for (const l of ruleSet.loads) {
+  for (const l of [...ruleSet.loads, ...ruleSet.sigmaLoads]) {
     if (l.status !== "ok")
       logger.warn("rule not loaded", { file: l.file, status: l.status, reason: l.reason });
   }
-  if (ruleSet.rules.length === 0) {
+  if (ruleSet.rules.length === 0 && ruleSet.sigmaRules.length === 0) {
     throw new ConfigError([
       { variable: "RULES_DIR", message: `leads to no usable rules (${where.rules})` },
     ]);
   }
-  logger.info("cold start", { rules: ruleSet.rules.length, rulesDir: where.rules });
+  logger.info("cold start", {
+    rules: ruleSet.rules.length,
+    sigmaRules: ruleSet.sigmaRules.length,
+    rulesDir: where.rules,
+  });
   return {
     rules: ruleSet.rules,
+    sigmaRules: ruleSet.sigmaRules,
+    interest: parseInterest(ruleSet.rules),
     s3: deps.s3 ?? createS3Client({}, env),
     store: new DynamoFindingsStore({
       table: config.findingsTable,

@@ -4,6 +4,8 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { InputError } from "./input/errors.js";
 import type { S3ObjectRef } from "./input/s3Notifications.js";
 import { S3_ERRORS, s3Source, s3Uri, withIdentity } from "./input/s3Source.js";
+import type { ParseInterest } from "./parse/types.js";
+import type { SigmaRule } from "./rules/sigma/types.js";
 import type { CompiledRule } from "./rules/types.js";
 import { type ScanResult, scanSource } from "./scan.js";
 import type { DynamoFindingsStore, ScanObject } from "./sinks/DynamoFindingsStore.js";
@@ -36,6 +38,10 @@ export const METRICS = {
 
 export interface ObjectPipeline {
   readonly rules: readonly CompiledRule[];
+  /** Sigma rules loaded beside `rules` (from the same folder); run on every object too. */
+  readonly sigmaRules: readonly SigmaRule[];
+  /** `parseInterest(rules)`, computed once per rule set (`scanSource` widens it for Sigma). */
+  readonly interest: ParseInterest;
   readonly s3: S3Client;
   readonly store: DynamoFindingsStore;
   readonly sink: SqsFindingsSink;
@@ -89,6 +95,8 @@ export async function processObject(
     try {
       result = await scanSource(s3Source(ref, { client: p.s3, maxBytes: p.maxObjectBytes }), {
         rules: p.rules,
+        sigmaRules: p.sigmaRules,
+        interest: p.interest,
         sourceRef: {
           uri,
           ...(ref.versionId ? { versionId: ref.versionId } : {}),
