@@ -34,7 +34,9 @@ export function formatSummary(t: RunTotals): string {
   const errors: Record<string, number> = {};
   let bytes = 0;
   let events = 0;
+  let ruleFaults = 0;
   for (const s of t.summaries) {
+    ruleFaults += s.ruleFaults;
     merge(byType, s.eventsByType);
     merge(skipped, s.issues.skipped);
     merge(errors, s.issues.errors);
@@ -49,7 +51,8 @@ export function formatSummary(t: RunTotals): string {
       (failed > 0 ? ` (${failed} could not be read to the end)` : ""),
     `  events by type: ${events === 0 ? "none" : counts(byType)}`,
     `  parse errors: ${n(errorTotal)}${errorTotal > 0 ? ` (${counts(errors)})` : ""}; skipped: ${n(skippedTotal)}${skippedTotal > 0 ? ` (${counts(skipped)})` : ""}`,
-    `  rules: ${n(t.rules.ok)} loaded, ${n(t.rules.unsupported)} unsupported, ${n(t.rules.error)} with errors`,
+    `  rules: ${n(t.rules.ok)} loaded, ${n(t.rules.unsupported)} unsupported, ${n(t.rules.error)} with errors` +
+      (ruleFaults > 0 ? `; rule faults at run time: ${n(ruleFaults)}` : ""),
     `  findings: ${n(t.findings)}`,
   ];
   return `${lines.join("\n")}\n`;

@@ -27,6 +27,8 @@ export interface ScanSummaryMessage {
   readonly parse_errors: number;
   readonly parse_errors_by_code: Readonly<Record<string, number>>;
   readonly skipped_records: number;
+  /** Times a rule threw on one event or row (that rule skipped it; every other rule ran). */
+  readonly rule_faults: number;
   readonly findings: number;
   readonly duration_ms: number;
   readonly scanned_at: string;
@@ -65,6 +67,7 @@ export function scannedSummary(
     parse_errors: s.issues.errorCount,
     parse_errors_by_code: s.issues.errors,
     skipped_records: s.issues.skippedCount,
+    rule_faults: s.ruleFaults,
     findings: s.findings,
     duration_ms: durationMs,
     scanned_at: now.toISOString(),
@@ -92,6 +95,7 @@ export function skippedSummary(
     parse_errors: 0,
     parse_errors_by_code: {},
     skipped_records: 0,
+    rule_faults: 0,
     findings: 0,
     duration_ms: durationMs,
     scanned_at: now.toISOString(),
