@@ -75,8 +75,8 @@ function options(argv: readonly string[]) {
 }
 
 async function load(values: ReturnType<typeof options>["values"]): Promise<RuleSet> {
-  const macros = await loadMacros([SHIPPED.macros, ...(values.macros ?? [])]);
   try {
+    const macros = await loadMacros([SHIPPED.macros, ...(values.macros ?? [])]);
     return await loadRules(values.rules ?? [SHIPPED.rules], macros);
   } catch (err) {
     throw new UsageError(`cannot read rules: ${(err as Error).message}`, { cause: err });

@@ -15,8 +15,8 @@ import { UsageError } from "./UsageError.js";
 
 export const SCAN_USAGE = `Usage: sysmon-hunt scan [options] PATH...
 
-Scans Sysmon / Windows event logs (XML, optionally gzipped; files, folders, or - for stdin)
-with the shipped T1049 hunts and any rules you add.
+Scans Sysmon / Windows event logs (XML, EVTX or JSON; plain, gzip, zip or tar; files, folders,
+or - for stdin) with the shipped T1049 hunts and any security_content or Sigma rules you add.
 
 Options:
   --rules PATH          add a rule file or folder (repeatable)
@@ -56,7 +56,6 @@ export async function scanCommand(
   if (!isOutputFormat(format))
     throw new UsageError(`unknown --format ${format} (table, json, jsonl or csv)`);
 
-  const macros = await loadMacros([SHIPPED.macros, ...(values.macros ?? [])]);
   const rulePaths = [
     ...(values["no-default-rules"] ? [] : [SHIPPED.rules]),
     ...(values.rules ?? []),
@@ -65,6 +64,8 @@ export async function scanCommand(
     throw new UsageError("no rules: --no-default-rules needs at least one --rules PATH");
   let ruleSet: Awaited<ReturnType<typeof loadRules>>;
   try {
+    // A missing --macros folder is a usage error like a missing --rules one.
+    const macros = await loadMacros([SHIPPED.macros, ...(values.macros ?? [])]);
     ruleSet = await loadRules(rulePaths, macros);
   } catch (err) {
     throw new UsageError(`cannot read rules: ${(err as Error).message}`, { cause: err });

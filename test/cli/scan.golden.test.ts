@@ -82,6 +82,8 @@ describe("sysmon-hunt scan exit codes and inputs", () => {
       ["scan"],
       ["scan", "--bogus", FIXTURE],
       ["scan", "--format", "xml", FIXTURE],
+      ["scan", "--macros", "/nonexistent-macros", FIXTURE],
+      ["rules", "lint", "--macros", "/nonexistent-macros"],
       ["frobnicate"],
     ]) {
       const r = await runCli(args);
