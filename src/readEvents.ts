@@ -1,22 +1,24 @@
 import type { ByteSource } from "./input/types.js";
-import { unwrap } from "./input/unwrap.js";
-import { selectParser } from "./parse/selectParser.js";
+import { unwrapParts } from "./input/unwrap.js";
+import type { Format } from "./parse/selectParser.js";
 import type { ParseIssue, WinEvent } from "./parse/types.js";
+import { discard, formatOf, inMember, partReader } from "./readParts.js";
 
 /** The events of one input, with what was found out about its content. */
 export interface SourceEvents {
-  /** The parser's format (`xml`, `json`, `evtx`, `empty`). */
+  /** The parser's format (`xml`, `json`, `evtx`, `empty`; `evtx+xml` for a mixed archive), as read so far. */
   readonly format: string;
-  /** Wrappers removed around the content, outermost first (`gzip`, `zip`, ...). */
+  /** Wrappers removed around the content (an archive's: around its first member), outermost first. */
   readonly wrappers: readonly string[];
-  /** Every event in full (no `ParseInterest`); read it once. */
+  /** Every event in full (no `ParseInterest`), an archive's members one after the other; read it once. */
   readonly events: AsyncIterable<WinEvent>;
 }
 
 /**
  * Wires the input and parse stages for one source: bytes -> unwrap -> the parser chosen by
- * content. Opening and format detection throw (`InputError`, `UnknownFormatError`); problems
- * with single records go to `onIssue`. The source is released when `events` ends or is left.
+ * content (for each member of an archive). Opening and format detection of the first part
+ * throw (`InputError`, `UnknownFormatError`); problems with single records go to `onIssue`. The
+ * source is released when `events` ends or is left. `format` is complete once `events` ended.
  */
 export async function readEvents(
   source: ByteSource,
@@ -25,16 +27,39 @@ export async function readEvents(
   const raw = await source.open();
   const release = () => (raw as { destroy?: () => void }).destroy?.();
   try {
-    const content = await unwrap(raw, source.uri);
-    const parser = selectParser(content.head);
+    const parts = unwrapParts(raw, source.uri)[Symbol.asyncIterator]();
+    const first = await parts.next();
+    const formats = new Set<Format>();
+    const firstReader = first.done ? undefined : partReader(first.value, 1, options.onIssue);
+    if (firstReader !== undefined) formats.add(firstReader.format);
     async function* events(): AsyncIterable<WinEvent> {
       try {
-        yield* parser.parse(content.stream, { onIssue: options.onIssue });
+        let ordinal = 1;
+        let next = first;
+        let reader = firstReader;
+        while (!next.done) {
+          if (reader === undefined) await discard(next.value);
+          else {
+            const member = reader.member;
+            for await (const e of reader.parse(next.value.stream, { onIssue: reader.onIssue }))
+              yield member === undefined ? e : inMember(e, member);
+          }
+          next = await parts.next();
+          if (next.done) break;
+          reader = partReader(next.value, ++ordinal, options.onIssue);
+          if (reader !== undefined) formats.add(reader.format);
+        }
       } finally {
         release();
       }
     }
-    return { format: parser.format, wrappers: content.wrappers, events: events() };
+    return {
+      get format() {
+        return formatOf(formats);
+      },
+      wrappers: first.done ? [] : first.value.wrappers,
+      events: events(),
+    };
   } catch (err) {
     release();
     throw err;

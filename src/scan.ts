@@ -4,21 +4,24 @@ import { SigmaAggregator } from "./detect/SigmaAggregator.js";
 import { withSigmaInterest } from "./detect/sigmaInterest.js";
 import type { Finding, SourceRef } from "./detect/types.js";
 import type { ByteSource } from "./input/types.js";
-import { unwrap } from "./input/unwrap.js";
+import { unwrapParts } from "./input/unwrap.js";
 import { DATAMODEL } from "./model/datamodels.js";
 import { compileCimMapper } from "./model/toCimRecord.js";
 import type { ProcessRecord } from "./model/types.js";
 import { eventType } from "./parse/eventType.js";
 import { IssueLog, type IssueReport } from "./parse/IssueLog.js";
-import { selectParser } from "./parse/selectParser.js";
+import type { Format } from "./parse/selectParser.js";
 import type { ParseInterest, ParseIssue } from "./parse/types.js";
+import { discard, formatOf, inMember, partReader } from "./readParts.js";
 import type { SigmaRule } from "./rules/sigma/types.js";
 import type { CompiledRule } from "./rules/types.js";
 
 /** What one scanned input amounted to; the CLI prints it and the Lambda sends it. */
 export interface ScanSummary {
   readonly uri: string;
+  /** The parser's format; an archive of mixed members joins its formats with `+` (`evtx+xml`). */
   readonly format: string;
+  /** Wrappers removed around the content (an archive's: around its first member), outermost first. */
   readonly wrappers: readonly string[];
   /** Bytes read from the source (compressed size for gzip). */
   readonly bytes: number;
@@ -67,7 +70,9 @@ async function* counted(
 }
 
 /**
- * Wires the stages for one input: bytes -> unwrap -> parse -> CIM -> detect. A failure to open
+ * Wires the stages for one input: bytes -> unwrap -> parse -> CIM -> detect; an archive's members
+ * are parsed one by one (each by the parser its content calls for) into one set of findings,
+ * whose evidence spans name the members (`first_member`, `last_member`). A failure to open
  * the source throws (`InputError`); a failure while reading (corrupt gzip, unknown format) ends
  * the scan with status `error`, keeping the counts and findings up to that point.
  */
@@ -86,29 +91,38 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
   const eventsByType: Record<string, number> = {};
   let events = 0;
   let processRecords = 0;
-  let format = "unknown";
+  const formats = new Set<Format>();
   let wrappers: readonly string[] = [];
   let error: { code: string; message: string } | undefined;
   try {
-    const content = await unwrap(counted(raw, tally, options.onBytes), source.uri);
-    wrappers = content.wrappers;
-    const parser = selectParser(content.head);
-    format = parser.format;
-    for await (const event of parser.parse(content.stream, {
-      onIssue: issues.onIssue,
-      ...(interest === undefined ? {} : { interest }),
-    })) {
-      events++;
-      const type = eventType(event);
-      eventsByType[type] = (eventsByType[type] ?? 0) + 1;
-      if (event.partial) continue;
-      const record = toRecord(event);
-      const processes = record?.datamodel === DATAMODEL.processes;
-      if (record !== undefined) {
-        if (processes) processRecords++;
-        aggregator.add(record);
+    // One parser per part: the input, or each member of an archive in turn.
+    let ordinal = 0;
+    for await (const part of unwrapParts(counted(raw, tally, options.onBytes), source.uri)) {
+      if (++ordinal === 1) wrappers = part.wrappers;
+      const reader = partReader(part, ordinal, issues.onIssue);
+      if (reader === undefined) {
+        await discard(part);
+        continue;
       }
-      sigma?.add(event, processes ? (record as ProcessRecord) : undefined);
+      formats.add(reader.format);
+      const member = reader.member;
+      for await (const read of reader.parse(part.stream, {
+        onIssue: reader.onIssue,
+        ...(interest === undefined ? {} : { interest }),
+      })) {
+        const event = member === undefined ? read : inMember(read, member);
+        events++;
+        const type = eventType(event);
+        eventsByType[type] = (eventsByType[type] ?? 0) + 1;
+        if (event.partial) continue;
+        const record = toRecord(event);
+        const processes = record?.datamodel === DATAMODEL.processes;
+        if (record !== undefined) {
+          if (processes) processRecords++;
+          aggregator.add(record);
+        }
+        sigma?.add(event, processes ? (record as ProcessRecord) : undefined);
+      }
     }
   } catch (err) {
     const e = err as { code?: unknown; message?: string };
@@ -126,7 +140,7 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
   const findings = [...aggregator.findings(ref), ...(sigma?.findings(ref) ?? [])];
   const summary: ScanSummary = {
     uri: source.uri,
-    format,
+    format: formatOf(formats),
     wrappers,
     bytes: tally.bytes,
     events,

@@ -116,10 +116,9 @@ export async function eventsCommand(
   for (const source of sources) {
     const log = new IssueLog();
     let count = 0;
-    let label = "";
+    let read: Awaited<ReturnType<typeof readEvents>> | undefined;
     try {
-      const read = await readEvents(source, { onIssue: log.onIssue });
-      label = [...read.wrappers, read.format].join("+");
+      read = await readEvents(source, { onIssue: log.onIssue });
       for await (const event of read.events) {
         const line = JSON.stringify(toEvtxDumpJson(event));
         await out.write(json ? `${written === 0 ? "\n" : ",\n"}${line}` : `${line}\n`);
@@ -133,6 +132,8 @@ export async function eventsCommand(
         `sysmon-hunt: ${err instanceof InputError ? err.message : `${source.uri}: ${err.message}`}\n`,
       );
     }
+    // The format of an archive's members is known once they have been read.
+    const label = read === undefined ? "" : [...read.wrappers, read.format].join("+");
     if (!values.quiet)
       io.stderr.write(
         `sysmon-hunt: ${source.uri}: ${label || "unread"}, ${count} events${describeIssues(log)}\n`,

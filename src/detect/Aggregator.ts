@@ -7,11 +7,12 @@ import { compareScalars } from "../rules/spl/eval/values.js";
 import type { CompiledRule, Subsearch, TstatsPlan } from "../rules/types.js";
 import { type Accumulators, type AggregateValue, createAccumulators } from "./accumulators.js";
 import { detach } from "./detach.js";
+import { offsetOf, orderOf, spanSource } from "./evidenceSpan.js";
 import { findingId } from "./findingId.js";
 import { lowercaseReader } from "./lowercaseReader.js";
 import { RuleIndex } from "./RuleIndex.js";
 import { renderMessage } from "./renderMessage.js";
-import type { Finding, FindingSource, SourceRef } from "./types.js";
+import type { Finding, SourceRef } from "./types.js";
 
 /** A group as counted during the scan; its by-values are the ids its key encodes (see `ids`). */
 interface Tally {
@@ -53,10 +54,6 @@ function asText(aggregates: Record<string, AggregateValue>): Record<string, stri
     if (v !== null) out[k] = Array.isArray(v) ? v.join(", ") : String(v);
   }
   return out;
-}
-
-function positionOf(p: EventPosition): number {
-  return p.line ?? p.record ?? 0;
 }
 
 /** One tstats being filled: a rule's own or a join subsearch's, shared by identical ones. */
@@ -171,7 +168,7 @@ export class Aggregator {
       try {
         hit = unit.plan.match(read);
       } catch (err) {
-        this.recordFault(unit.owner, err, positionOf(record.position));
+        this.recordFault(unit.owner, err, offsetOf(record.position));
         continue;
       }
       if (hit) this.update(unit, record);
@@ -253,8 +250,8 @@ export class Aggregator {
       if (!(t >= g.minTime)) g.minTime = t;
       if (!(t <= g.maxTime)) g.maxTime = t;
     }
-    if (positionOf(record.position) < positionOf(g.first)) g.first = record.position;
-    if (positionOf(record.position) >= positionOf(g.last)) g.last = record.position;
+    if (orderOf(record.position) < orderOf(g.first)) g.first = record.position;
+    if (orderOf(record.position) >= orderOf(g.last)) g.last = record.position;
   }
 
   /** The `i`-th by-value of the group with key `key` (see `ids`). */
@@ -387,7 +384,7 @@ export class Aggregator {
   private subsearchRows(rule: CompiledRule, sub: Subsearch, groups: readonly Group[]): Row[] {
     const at = (i: number): number => {
       const g = groups[i];
-      return g === undefined ? 0 : positionOf(g.first);
+      return g === undefined ? 0 : orderOf(g.first);
     };
     try {
       return sub.pipeline.rows(
@@ -411,7 +408,7 @@ export class Aggregator {
       return groups.map((_g, i) => ({ sources: [i], computed: {}, text: {} }));
     const at = (i: number): number => {
       const g = groups[i];
-      return g === undefined ? 0 : positionOf(g.first);
+      return g === undefined ? 0 : orderOf(g.first);
     };
     try {
       return rule.pipeline.run(
@@ -428,8 +425,8 @@ export class Aggregator {
 
 /** Several groups as one: summed count, overall time range and evidence span. */
 function mergeGroups(members: readonly Group[]): Group {
-  const first = members.reduce((a, b) => (positionOf(b.first) < positionOf(a.first) ? b : a));
-  const last = members.reduce((a, b) => (positionOf(b.last) >= positionOf(a.last) ? b : a));
+  const first = members.reduce((a, b) => (orderOf(b.first) < orderOf(a.first) ? b : a));
+  const last = members.reduce((a, b) => (orderOf(b.last) >= orderOf(a.last) ? b : a));
   const times = members.flatMap((g) => [g.minTime, g.maxTime]).filter(Number.isFinite);
   return {
     values: [],
@@ -491,25 +488,6 @@ function buildFinding(
     fields,
     ...(aggregates === undefined ? {} : { aggregates }),
     ...(Object.keys(row.computed).length === 0 ? {} : { computed: row.computed }),
-    source: sourceOf(source, g),
+    source: spanSource(source, g.first, g.last),
   };
-}
-
-function sourceOf(source: SourceRef, g: Group): FindingSource {
-  const base: FindingSource = {
-    uri: source.uri,
-    ...(source.versionId === undefined ? {} : { version_id: source.versionId }),
-    ...(source.etag === undefined ? {} : { etag: source.etag }),
-  };
-  if (g.first.line !== undefined) {
-    return {
-      ...base,
-      first_line: g.first.line,
-      last_line: g.last.lastLine ?? g.last.line ?? g.first.line,
-    };
-  }
-  if (g.first.record !== undefined) {
-    return { ...base, first_record: g.first.record, last_record: g.last.record ?? g.first.record };
-  }
-  return base;
 }

@@ -5,9 +5,10 @@ import { EventView } from "../rules/sigma/EventView.js";
 import { SigmaIndex } from "../rules/sigma/SigmaIndex.js";
 import type { SigmaRule } from "../rules/sigma/types.js";
 import type { RuleFault } from "./Aggregator.js";
+import { offsetOf, orderOf, spanSource } from "./evidenceSpan.js";
 import { findingId } from "./findingId.js";
 import { sigmaRiskScore } from "./sigmaRisk.js";
-import type { Finding, FindingSource, SourceRef } from "./types.js";
+import type { Finding, SourceRef } from "./types.js";
 
 /** The by-fields of every Sigma finding (a Sigma rule names none of its own). */
 export const SIGMA_BY_FIELDS = [
@@ -29,10 +30,6 @@ interface Group {
   maxTime: number;
   first: EventPosition;
   last: EventPosition;
-}
-
-function positionOf(p: EventPosition): number {
-  return p.line ?? p.record ?? 0;
 }
 
 function iso(ms: number): string | null {
@@ -63,25 +60,6 @@ export function sigmaByValues(event: WinEvent, record: ProcessRecord | undefined
     present(d.ProcessId),
     present(d.ParentProcessId),
   ];
-}
-
-function sourceOf(source: SourceRef, g: Group): FindingSource {
-  const base: FindingSource = {
-    uri: source.uri,
-    ...(source.versionId === undefined ? {} : { version_id: source.versionId }),
-    ...(source.etag === undefined ? {} : { etag: source.etag }),
-  };
-  if (g.first.line !== undefined) {
-    return {
-      ...base,
-      first_line: g.first.line,
-      last_line: g.last.lastLine ?? g.last.line ?? g.first.line,
-    };
-  }
-  if (g.first.record !== undefined) {
-    return { ...base, first_record: g.first.record, last_record: g.last.record ?? g.first.record };
-  }
-  return base;
 }
 
 /**
@@ -160,8 +138,8 @@ export class SigmaAggregator {
       if (!(t >= g.minTime)) g.minTime = t;
       if (!(t <= g.maxTime)) g.maxTime = t;
     }
-    if (positionOf(position) < positionOf(g.first)) g.first = position;
-    if (positionOf(position) >= positionOf(g.last)) g.last = position;
+    if (orderOf(position) < orderOf(g.first)) g.first = position;
+    if (orderOf(position) >= orderOf(g.last)) g.last = position;
   }
 
   private fault(rule: SigmaRule, err: unknown, event: WinEvent): void {
@@ -170,7 +148,7 @@ export class SigmaAggregator {
       this.faults.push({
         ruleId: rule.meta.id,
         message: (err as Error).message,
-        offset: positionOf(event.position),
+        offset: offsetOf(event.position),
       });
     }
   }
@@ -208,7 +186,7 @@ export class SigmaAggregator {
           firstTime: iso(g.minTime),
           lastTime: iso(g.maxTime),
           fields,
-          source: sourceOf(source, g),
+          source: spanSource(source, g.first, g.last),
         });
       }
     });

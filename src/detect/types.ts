@@ -4,6 +4,12 @@ export interface FindingSource {
   readonly uri: string;
   readonly version_id?: string;
   readonly etag?: string;
+  /**
+   * In an archive (zip, tar): the members holding the first and the last matching event, as
+   * paths in the archive; lines and records then count within each member.
+   */
+  readonly first_member?: string;
+  readonly last_member?: string;
   /** Text formats: first line of the first and last line of the last matching event. */
   readonly first_line?: number;
   readonly last_line?: number;

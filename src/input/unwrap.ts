@@ -1,6 +1,6 @@
 import { createGunzip } from "node:zlib";
 import { InputError } from "./errors.js";
-import { joinMembers } from "./joinMembers.js";
+import { joinParts } from "./joinParts.js";
 import { peek } from "./peek.js";
 import { tarMembers } from "./tarMembers.js";
 import type { Wrapper } from "./types.js";
@@ -98,42 +98,70 @@ async function* dropBytes(stream: AsyncIterable<Buffer>, n: number): AsyncIterab
   }
 }
 
-export interface Unwrapped {
+/** One content stream to parse: the whole input, or one member of an archive. */
+export interface ContentPart {
+  /** The content, wrappers removed; read it to the end (or leave it) before the next part. */
   readonly stream: AsyncIterable<Buffer>;
-  /** The first bytes of the unwrapped content, for format detection. */
+  /** The first bytes of the content, for format detection. */
   readonly head: Buffer;
+  /** Wrappers around this content, outermost first (the archive's own ones included). */
   readonly wrappers: readonly Wrapper[];
+  /** The member's path in its archive (`logs/a.evtx`; nested `inner.zip!/a.evtx`); unset for a plain input. */
+  readonly member?: string;
 }
+
+/** macOS metadata that archivers add beside each file (`__MACOSX/`, AppleDouble `._name`): not logs. */
+const MAC_METADATA = /(^|\/)(__MACOSX\/|\._[^/]*$)/;
 
 /**
  * Removes compression and encoding wrappers, chosen by magic bytes (never by file name):
- * gzip (also concatenated members), zip and tar archives (members unwrapped one by one and
- * joined), a UTF-16LE or UTF-8 byte order mark, and the JSON string literal some attack_data
- * files hold their XML in. Returns the content and its first bytes.
+ * gzip (also concatenated members), zip and tar archives, a UTF-16LE or UTF-8 byte order mark,
+ * and the JSON string literal some attack_data files hold their XML in. A plain input is one
+ * part; an archive is one part per member (each unwrapped on its own, so a zip may hold
+ * `.json.gz` files; macOS metadata skipped; nested archives flattened), so that every member
+ * gets its own parser (an EVTX file's header is never read as the previous member's data).
+ * An archive without members is one empty part. Parts stream one after the other: memory
+ * holds one member's read-ahead at a time.
  */
-export async function unwrap(input: AsyncIterable<Uint8Array>, uri: string): Promise<Unwrapped> {
-  return unwrapFrom(input, uri, 0);
+export function unwrapParts(
+  input: AsyncIterable<Uint8Array>,
+  uri: string,
+): AsyncIterable<ContentPart> {
+  return partsFrom(input, uri, 0, [], undefined);
 }
 
-async function unwrapFrom(
+async function* partsFrom(
   input: AsyncIterable<Uint8Array>,
   uri: string,
   startDepth: number,
-): Promise<Unwrapped> {
-  const wrappers: Wrapper[] = [];
+  outer: readonly Wrapper[],
+  member: string | undefined,
+): AsyncIterable<ContentPart> {
+  const wrappers: Wrapper[] = [...outer];
+  const named = member === undefined ? {} : { member };
   let { head, stream } = await peek(input, HEAD_BYTES);
   for (let depth = startDepth; depth < MAX_DEPTH; depth++) {
     let next: AsyncIterable<Buffer> | undefined;
     const zip = startsWith(head, MAGIC.zip) || startsWith(head, MAGIC.zipEmpty);
     if (zip || isTar(head)) {
-      // An archive: each member is unwrapped on its own, and their contents joined.
       wrappers.push(zip ? "zip" : "tar");
-      const inner: Wrapper[] = [];
-      const members = zip ? zipMembers(stream, uri) : tarMembers(stream, uri);
-      next = joinMembers(members, (m) => unwrapFrom(m.data, `${uri}!/${m.name}`, depth + 1), inner);
-      ({ head, stream } = await peek(next, HEAD_BYTES));
-      wrappers.push(...inner);
-      break;
+      let parts = 0;
+      for await (const m of zip ? zipMembers(stream, uri) : tarMembers(stream, uri)) {
+        if (MAC_METADATA.test(m.name)) continue;
+        const path = member === undefined ? m.name : `${member}!/${m.name}`;
+        for await (const part of partsFrom(
+          m.data,
+          `${uri}!/${m.name}`,
+          depth + 1,
+          wrappers,
+          path,
+        )) {
+          parts++;
+          yield part;
+        }
+      }
+      if (parts === 0) yield { stream: noBytes(), head: Buffer.alloc(0), wrappers, ...named };
+      return;
     }
     if (startsWith(head, MAGIC.gzip)) {
       wrappers.push("gzip");
@@ -151,5 +179,29 @@ async function unwrapFrom(
     if (next === undefined) break;
     ({ head, stream } = await peek(next, HEAD_BYTES));
   }
-  return { stream, head, wrappers };
+  yield { stream, head, wrappers, ...named };
+}
+
+async function* noBytes(): AsyncIterable<Buffer> {}
+
+/** The content as one byte stream (an archive's members joined, see `joinParts`). */
+export interface Unwrapped {
+  readonly stream: AsyncIterable<Buffer>;
+  /** The first bytes of the content. */
+  readonly head: Buffer;
+  /** Wrappers of the content, or of an archive's first member, outermost first. */
+  readonly wrappers: readonly Wrapper[];
+}
+
+/**
+ * `unwrapParts` as bytes: the parts joined into one stream (a line break between two members
+ * when the first does not end with one). For reading content as text; a scan parses the parts
+ * one by one instead, since binary formats (EVTX) cannot be joined.
+ */
+export async function unwrap(input: AsyncIterable<Uint8Array>, uri: string): Promise<Unwrapped> {
+  const parts = unwrapParts(input, uri)[Symbol.asyncIterator]();
+  const first = await parts.next();
+  if (first.done) return { stream: noBytes(), head: Buffer.alloc(0), wrappers: [] };
+  const { head, stream } = await peek(joinParts(first.value, parts), HEAD_BYTES);
+  return { stream, head, wrappers: first.value.wrappers };
 }

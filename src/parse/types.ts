@@ -6,6 +6,10 @@ export interface EventPosition {
   readonly lastLine?: number;
   /** EventRecordID or ordinal record number (EVTX). */
   readonly record?: number;
+  /** Set by the scan for an event read from an archive: the member's path in it. */
+  readonly member?: string;
+  /** With `member`: the member's 1-based ordinal among the archive's parts (orders spans). */
+  readonly part?: number;
 }
 
 /**

@@ -1,0 +1,43 @@
+import type { EventPosition } from "../parse/types.js";
+import type { FindingSource, SourceRef } from "./types.js";
+
+/** An event's place in its file or archive member: its first line (text) or record (EVTX). */
+export function offsetOf(p: EventPosition): number {
+  return p.line ?? p.record ?? 0;
+}
+
+/** Members of one archive sort before offsets; exact while members < 2^21 and offsets < 2^32. */
+const PART_STRIDE = 2 ** 32;
+
+/**
+ * Orders the events of one input, across the members of an archive: by member (in archive
+ * order), then by line or record within it.
+ */
+export function orderOf(p: EventPosition): number {
+  return p.part === undefined ? offsetOf(p) : p.part * PART_STRIDE + offsetOf(p);
+}
+
+/**
+ * A finding's `source`: the input's identity and the span from the first to the last matching
+ * event (lines for text, records for EVTX, and in an archive the members they are in).
+ */
+export function spanSource(
+  source: SourceRef,
+  first: EventPosition,
+  last: EventPosition,
+): FindingSource {
+  const base: FindingSource = {
+    uri: source.uri,
+    ...(source.versionId === undefined ? {} : { version_id: source.versionId }),
+    ...(source.etag === undefined ? {} : { etag: source.etag }),
+    ...(first.member === undefined ? {} : { first_member: first.member }),
+    ...(last.member === undefined ? {} : { last_member: last.member }),
+  };
+  if (first.line !== undefined) {
+    return { ...base, first_line: first.line, last_line: last.lastLine ?? last.line ?? first.line };
+  }
+  if (first.record !== undefined) {
+    return { ...base, first_record: first.record, last_record: last.record ?? first.record };
+  }
+  return base;
+}
