@@ -24,21 +24,29 @@ async function readSplit(path: string): Promise<number> {
 const FIELD =
   /<Data Name=["'](Image|CommandLine|User|ParentImage|ParentCommandLine|ProcessId|ParentProcessId|OriginalFileName)["']>([^<]*)<\/Data>/g;
 
-async function regexExtract(path: string): Promise<number> {
-  let n = 0;
-  let carry = "";
-  for await (const chunk of createReadStream(path, READ)) {
-    const text = carry + (chunk as Buffer).toString("utf8");
-    const parts = text.split("\n");
-    carry = parts.pop() ?? "";
-    for (const line of parts) {
-      if (!/<EventID>1<\/EventID>/.test(line)) continue;
-      const rec: Record<string, string> = {};
-      for (const m of line.matchAll(FIELD)) rec[m[1] as string] = m[2] as string;
-      if (rec.Image !== undefined) n++;
+/**
+ * The baseline a hand-written scanner would be: split lines, keep EID 1 lines, pull the fields
+ * out with one regex. `utf8` decodes as a correct scanner must; `latin1` is the stronger (faster)
+ * baseline: the same work on text decoded byte for byte, ~2.5x quicker to decode on this corpus
+ * (most lines hold non-ASCII), though its non-ASCII values come out mis-decoded.
+ */
+function regexExtract(encoding: "utf8" | "latin1"): (path: string) => Promise<number> {
+  return async (path) => {
+    let n = 0;
+    let carry = "";
+    for await (const chunk of createReadStream(path, READ)) {
+      const text = carry + (chunk as Buffer).toString(encoding);
+      const parts = text.split("\n");
+      carry = parts.pop() ?? "";
+      for (const line of parts) {
+        if (!/<EventID>1<\/EventID>/.test(line)) continue;
+        const rec: Record<string, string> = {};
+        for (const m of line.matchAll(FIELD)) rec[m[1] as string] = m[2] as string;
+        if (rec.Image !== undefined) n++;
+      }
     }
-  }
-  return n;
+    return n;
+  };
 }
 
 async function gunzipOnly(path: string): Promise<number> {
@@ -75,7 +83,8 @@ async function manyRules(path: string): Promise<number> {
 
 const cases: Record<string, (p: string) => Promise<number>> = {
   readSplit,
-  regexExtract,
+  regexExtract: regexExtract("utf8"),
+  regexExtractLatin1: regexExtract("latin1"),
   gunzipOnly,
   scan,
   manyRules,
