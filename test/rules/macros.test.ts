@@ -24,6 +24,13 @@ describe("expandMacros", () => {
     );
   });
 
+  it("drops triple-backtick comments, macros named inside them included", () => {
+    expect(
+      expandMacros("| tstats count ```uses `nope` here``` by x | `ctime(firstTime)`", table),
+    ).toBe("| tstats count   by x | convert ctime(firstTime)");
+    expect(expandMacros("a ``` `nope` never closed", table)).toBe("a ");
+  });
+
   it("reports unknown and recursive macros as unsupported", () => {
     expect(() => expandMacros("`nope`", table)).toThrow(/unknown macro `nope`/);
     expect(() => expandMacros("`ctime(a,b)`", table)).toThrow(/ctime\(2\)/);

@@ -52,7 +52,7 @@ export function withBuiltins(macros: Iterable<Macro>): Map<string, Macro> {
 
 /**
  * Replaces each `` `call` `` outside double-quoted strings (a backtick inside a string, as in
- * `split(process, "`")`, is a character, not a macro).
+ * `split(process, "`")`, is a character, not a macro) and drops each triple-backtick comment.
  */
 function replaceMacroCalls(search: string, expand: (call: string) => string): string {
   let out = "";
@@ -70,6 +70,12 @@ function replaceMacroCalls(search: string, expand: (call: string) => string): st
     } else if (c === '"') {
       quote = true;
       out += c;
+    } else if (search.startsWith("```", i)) {
+      // A comment (Splunk 8.1+): dropped whole, a macro named inside it is never expanded.
+      const end = search.indexOf("```", i + 3);
+      if (end === -1) return out;
+      out += " ";
+      i = end + 2;
     } else if (c === "`") {
       const end = search.indexOf("`", i + 1);
       if (end === -1) return out + search.slice(i);
