@@ -1,8 +1,12 @@
 import { TABLE_LAYOUT } from "../../src/sinks/tableLayout.js";
 
 /**
- * Every default of the CDK app in one place. Each value can be overridden with the context key
- * of the same name (`npx cdk deploy -c memorySize=3008`), see `readConfig.ts`.
+ * Every default of the CDK app in one place. The values that are options of
+ * `SysmonHuntOptions` can be overridden with the context key of the same name
+ * (`npx cdk deploy -c memorySize=3008`, see `readConfig.ts`); the others (`retentionDays`,
+ * `findingsMaxReceiveCount`, `findingsVisibilityTimeoutSeconds`, `visibilityTimeoutFactor`,
+ * `retryAttempts`, `maxEventAgeSeconds`, `accessLogRetentionDays`, `table`) are fixed design
+ * choices, changed here in code.
  */
 export const DEFAULTS = {
   /** CloudFormation stack name. */
