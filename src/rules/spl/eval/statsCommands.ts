@@ -104,7 +104,12 @@ export function parseStats(args: string): StatsSpec {
     const w = (words[i] as { text: string }).text;
     if (w.toLowerCase() === "by") break;
     const m = /^(\w+)(?:\(([^()]*)\))?$/.exec(w);
-    if (m === null) throw new SplSyntaxError(`stats: cannot read "${w}"`);
+    if (m === null) {
+      // `max(eval(...))` is valid SPL that this engine does not evaluate: unsupported, not an error.
+      if (/^\w+\(\s*eval\s*\(/i.test(w))
+        throw new UnsupportedSearchError(`stats over an eval expression ${w.slice(0, 40)}`);
+      throw new SplSyntaxError(`stats: cannot read "${w}"`);
+    }
     const name = (m[1] as string).toLowerCase();
     const fn = ALIASES[name] ?? name;
     if (!Object.hasOwn(REDUCERS, fn)) throw new UnsupportedSearchError(`stats function ${name}()`);

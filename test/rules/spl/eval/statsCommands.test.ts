@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { SplSyntaxError, UnsupportedSearchError } from "../../../../src/rules/errors.js";
 import {
   compilePipes,
   type GroupInput,
@@ -101,6 +102,10 @@ describe("stats after tstats", () => {
     expect(() => run(["stats perc95(x) by dest"])).toThrow(/stats function perc95/);
     expect(() => run(["stats sum by dest"])).toThrow(/needs a field/);
     expect(() => run(["stats values(*) by dest"])).toThrow(/wildcard/);
+    expect(() => run(["stats max(eval(if(x>1,1,0))) as n by dest"])).toThrow(
+      UnsupportedSearchError,
+    );
+    expect(() => run(["stats max(x"])).toThrow(SplSyntaxError);
   });
 });
 
