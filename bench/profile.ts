@@ -33,7 +33,25 @@ if (out !== "-") {
 }
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
-const r = await scanSource(fileSource(file), { rules, sigmaRules });
+// MEMTRACE=1: heap, external memory and RSS every ~50 MB read, to see what a peak is made of.
+let nextMark = 0;
+const onBytes =
+  process.env.MEMTRACE === undefined
+    ? undefined
+    : (n: number) => {
+        if (n < nextMark) return;
+        nextMark = n + 50 * 1024 * 1024;
+        const m = process.memoryUsage();
+        const mb = (x: number) => (x / 1048576).toFixed(0);
+        console.log(
+          `${mb(n)} MB read: rss ${mb(m.rss)} heapUsed ${mb(m.heapUsed)} heapTotal ${mb(m.heapTotal)} external ${mb(m.external)} arrayBuffers ${mb(m.arrayBuffers)}`,
+        );
+      };
+const r = await scanSource(fileSource(file), {
+  rules,
+  sigmaRules,
+  ...(onBytes ? { onBytes } : {}),
+});
 const seconds = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 const cpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -42,5 +60,5 @@ if (out !== "-") {
   await writeFile(out, JSON.stringify(profile));
 }
 console.log(
-  `${(r.summary.bytes / 1024 / 1024 / seconds).toFixed(1)} MB/s (${(r.summary.bytes / 1024 / 1024 / cpuSeconds).toFixed(1)} per CPU second), ${r.findings.length} findings; profile in ${out}`,
+  `${(r.summary.bytes / 1024 / 1024 / seconds).toFixed(1)} MB/s (${(r.summary.bytes / 1024 / 1024 / cpuSeconds).toFixed(1)} per CPU second), ${r.findings.length} findings, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; profile in ${out}`,
 );

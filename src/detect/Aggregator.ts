@@ -9,14 +9,16 @@ import { type Accumulators, type AggregateValue, createAccumulators } from "./ac
 import { detach } from "./detach.js";
 import { offsetOf, orderOf, spanSource } from "./evidenceSpan.js";
 import { findingId } from "./findingId.js";
-import { lowercaseReader } from "./lowercaseReader.js";
+import { GroupTable } from "./GroupTable.js";
+import { LowercaseReader } from "./LowercaseReader.js";
 import { RuleIndex } from "./RuleIndex.js";
 import { renderMessage } from "./renderMessage.js";
 import type { Finding, SourceRef } from "./types.js";
 
-/** A group as counted during the scan; its by-values are the ids its key encodes (see `ids`). */
+/** A group as counted during the scan; its by-values are the ids of its tuple (see `ids`). */
 interface Tally {
-  readonly key: string;
+  /** Its number in the unit's `table`. */
+  readonly index: number;
   readonly acc: Accumulators | undefined;
   count: number;
   minTime: number;
@@ -61,10 +63,14 @@ interface Unit {
   readonly plan: TstatsPlan;
   /** The rule a fault of this tstats is charged to (the first one that uses it). */
   readonly owner: CompiledRule;
-  /** Groups by the ids of their by-values, as a short string of char codes (see `ids`). */
-  readonly byKey: Map<string, Tally>;
-  /** The groups in the order they were first seen. */
+  /** Group numbers by the ids of their by-values (see `ids`). */
+  readonly table: GroupTable;
+  /** The groups in the order they were first seen (by their number). */
   readonly groups: Tally[];
+  /** The record slot of each by-field (see `Aggregator.slotOf`). */
+  readonly slots: Int32Array;
+  /** The id of `plan.fillnull`, a missing by-field's value. */
+  readonly fillId: number;
 }
 
 /** The tstats of one dataset and the index that picks the candidates among them per record. */
@@ -114,23 +120,41 @@ export class Aggregator {
   private readonly ids = new Map<string, number>();
   /** The value of each id, detached from the parser's text (see `detach`). */
   private readonly texts: string[] = [];
-  /** Ids of the current record's by-values by field, and of its `_time` buckets by span. */
-  private readonly recordIds = new Map<string, number>();
-  private readonly bucketIds = new Map<number | null, number>();
+  /**
+   * Record slots: each distinct by-field (a `_time` by-field per span) gets a number at build
+   * time, and the current record's value id of each is computed once, however many tstats
+   * group by it (`slotStamp[slot] === stamp` marks it as computed for this record).
+   */
+  private readonly slotOf = new Map<string, number>();
+  private readonly slotField: string[] = [];
+  private readonly slotSpan: (number | null)[] = [];
+  private slotId = new Int32Array(0);
+  private slotStamp = new Uint32Array(0);
+  private stamp = 0;
+  /** By-value ids of the record being counted in one tstats (reused). */
+  private tuple = new Int32Array(8);
+  /** The current record, lower-cased as rules read it (one reader reused for the scan). */
+  private readonly reader = new LowercaseReader();
   /** Ids of `_time` bucket starts (epoch ms), and the start of each id. */
   private readonly startIds = new Map<number, number>();
   private readonly starts: number[] = [];
   /** ISO-8601 text of each start id, made when findings first need it. */
   private readonly startTexts: (string | undefined)[] = [];
-  /** Char codes of the key being built (two per id), reused. */
-  private readonly codes: number[] = [];
 
   constructor(private readonly rules: readonly CompiledRule[]) {
     const shared = new Map<string, Unit>();
     const unitFor = (plan: TstatsPlan, owner: CompiledRule): Unit => {
       const known = plan.signature === undefined ? undefined : shared.get(plan.signature);
       if (known !== undefined) return known;
-      const unit: Unit = { plan, owner, byKey: new Map(), groups: [] };
+      const unit: Unit = {
+        plan,
+        owner,
+        table: new GroupTable(plan.by.length),
+        groups: [],
+        slots: Int32Array.from(plan.by, (f) => this.slotFor(f, plan.span)),
+        fillId: this.idOf(plan.fillnull),
+      };
+      if (plan.by.length > this.tuple.length) this.tuple = new Int32Array(plan.by.length);
       if (plan.signature !== undefined) shared.set(plan.signature, unit);
       let slot = this.slots.get(plan.datamodel);
       if (slot === undefined) {
@@ -149,6 +173,21 @@ export class Aggregator {
         slot.units.map((u) => u.plan),
         datamodelSpec(datamodel).verbatim,
       );
+    this.slotId = new Int32Array(this.slotField.length);
+    this.slotStamp = new Uint32Array(this.slotField.length);
+  }
+
+  /** The record slot of a by-field (`_time` one per span). */
+  private slotFor(field: string, span: number | null): number {
+    const name = field === "_time" ? `_time\u0000${span}` : field;
+    let slot = this.slotOf.get(name);
+    if (slot === undefined) {
+      slot = this.slotField.length;
+      this.slotOf.set(name, slot);
+      this.slotField.push(field);
+      this.slotSpan.push(span);
+    }
+    return slot;
   }
 
   /** The datasets the rules read: records of any other one need not be built. */
@@ -159,11 +198,13 @@ export class Aggregator {
   add(record: CimRecord): void {
     const slot = this.slots.get(record.datamodel);
     if (slot === undefined) return;
-    const read = lowercaseReader(record);
-    this.recordIds.clear();
-    this.bucketIds.clear();
-    for (const u of slot.index.candidates(record)) {
-      const unit = slot.units[u] as Unit;
+    const read = this.reader.reset(record);
+    this.stamp = (this.stamp + 1) >>> 0 || this.restamp();
+    const index = slot.index;
+    const n = index.select(record, read);
+    const chosen = index.chosen;
+    for (let c = 0; c < n; c++) {
+      const unit = slot.units[chosen[c] as number] as Unit;
       let hit: boolean;
       try {
         hit = unit.plan.match(read);
@@ -186,53 +227,57 @@ export class Aggregator {
     return id;
   }
 
-  /** The id of a by-field's value in the current record (`fillnull` when it has none). */
-  private fieldId(record: CimRecord, plan: TstatsPlan, field: string): number {
+  /** Slot stamps start again after 2^32 records. */
+  private restamp(): number {
+    this.slotStamp.fill(0);
+    return 1;
+  }
+
+  /**
+   * The id of the value of a record slot (-1 when the record has none); `_time` slots hold
+   * ids of bucket starts, their own number space (only `_time` holds them).
+   */
+  private slotValue(record: CimRecord, slot: number): number {
+    if (this.slotStamp[slot] === this.stamp) return this.slotId[slot] as number;
+    const field = this.slotField[slot] as string;
+    let id = -1;
     if (field === "_time") {
-      // ids of bucket starts, their own number space (only `_time` holds them); -1: no time
-      let id = this.bucketIds.get(plan.span);
-      if (id === undefined) {
-        const ms = record.time;
-        id = -1;
-        if (Number.isFinite(ms)) {
-          const start = plan.span === null ? ms : Math.floor(ms / plan.span) * plan.span;
-          id = this.startIds.get(start) ?? this.startIds.size;
-          if (id === this.startIds.size) {
-            this.startIds.set(start, id);
-            this.starts.push(start);
-          }
+      const ms = record.time;
+      if (Number.isFinite(ms)) {
+        const span = this.slotSpan[slot] as number | null;
+        const start = span === null ? ms : Math.floor(ms / span) * span;
+        id = this.startIds.get(start) ?? this.startIds.size;
+        if (id === this.startIds.size) {
+          this.startIds.set(start, id);
+          this.starts.push(start);
         }
-        this.bucketIds.set(plan.span, id);
       }
-      return id;
-    }
-    let id = this.recordIds.get(field);
-    if (id === undefined) {
+    } else {
       const v = (record.fields as Readonly<Partial<Record<string, string>>>)[field];
-      id = v === undefined ? -1 : this.idOf(v);
-      this.recordIds.set(field, id);
+      if (v !== undefined) id = this.idOf(v);
     }
-    return id === -1 ? this.idOf(plan.fillnull) : id;
+    this.slotStamp[slot] = this.stamp;
+    this.slotId[slot] = id;
+    return id;
   }
 
   /** Counts `record` in its group of `unit` (see `ids`). */
   private update(unit: Unit, record: CimRecord): void {
     const plan = unit.plan;
-    const by = plan.by;
-    const codes = this.codes;
-    codes.length = 0;
-    for (const f of by) {
-      const id = this.fieldId(record, plan, f);
-      codes.push(id & 0xffff, id >>> 16);
+    const slots = unit.slots;
+    const tuple = this.tuple;
+    for (let i = 0; i < slots.length; i++) {
+      const id = this.slotValue(record, slots[i] as number);
+      // a missing value is `fillnull`'s (`_time` keeps -1: no time)
+      tuple[i] = id === -1 && plan.by[i] !== "_time" ? unit.fillId : id;
     }
-    const key = String.fromCharCode.apply(null, codes);
-    const g = unit.byKey.get(key);
+    const index = unit.table.findOrAdd(tuple);
     const t = record.time;
-    if (g === undefined) {
+    if (index === unit.groups.length) {
       const acc = createAccumulators(plan.aggregates);
       acc?.add(record);
       const group: Tally = {
-        key,
+        index,
         acc,
         count: 1,
         minTime: t,
@@ -240,10 +285,10 @@ export class Aggregator {
         first: record.position,
         last: record.position,
       };
-      unit.byKey.set(key, group);
       unit.groups.push(group);
       return;
     }
+    const g = unit.groups[index] as Tally;
     g.count++;
     g.acc?.add(record);
     if (Number.isFinite(t)) {
@@ -254,9 +299,10 @@ export class Aggregator {
     if (orderOf(record.position) >= orderOf(g.last)) g.last = record.position;
   }
 
-  /** The `i`-th by-value of the group with key `key` (see `ids`). */
-  private valueAt(plan: TstatsPlan, key: string, i: number): string {
-    const id = key.charCodeAt(2 * i) | (key.charCodeAt(2 * i + 1) << 16);
+  /** The `i`-th by-value of group `t` of `unit` (see `ids`). */
+  private valueAt(unit: Unit, t: Tally, i: number): string {
+    const plan = unit.plan;
+    const id = unit.table.idAt(t.index, i);
     if (plan.by[i] !== "_time") return this.texts[id] as string;
     if (id === -1) return plan.fillnull;
     let text = this.startTexts[id];
@@ -267,9 +313,9 @@ export class Aggregator {
     return text;
   }
 
-  /** A tally with its by-values decoded from its key. */
-  private resolve(plan: TstatsPlan, t: Tally): Group {
-    const values = plan.by.map((_f, i) => this.valueAt(plan, t.key, i));
+  /** A tally with its by-values decoded from its tuple. */
+  private resolve(unit: Unit, t: Tally): Group {
+    const values = unit.plan.by.map((_f, i) => this.valueAt(unit, t, i));
     return {
       values,
       acc: t.acc,
@@ -310,7 +356,7 @@ export class Aggregator {
     const everyGroup = (unit: Unit): Group[] => {
       let list = sorted.get(unit);
       if (list === undefined) {
-        list = this.inOrder(unit.plan, unit.groups);
+        list = this.inOrder(unit, unit.groups);
         sorted.set(unit, list);
       }
       return list;
@@ -328,8 +374,8 @@ export class Aggregator {
       const kept =
         keep === undefined
           ? main.groups
-          : main.groups.filter((t) => keep((i) => this.valueAt(main.plan, t.key, i)));
-      const groups = kept.map((t) => this.resolve(main.plan, t));
+          : main.groups.filter((t) => keep((i) => this.valueAt(main, t, i)));
+      const groups = kept.map((t) => this.resolve(main, t));
       const results = groups.map((g) => g.acc?.result());
       for (const row of this.piped(rule, groups, results, subsearches)) {
         out.push(buildFinding(rule, groups, results, row, source));
@@ -363,9 +409,9 @@ export class Aggregator {
       const key = need === undefined ? null : sub.pipeline.groupKey(need.fields);
       if (need !== undefined && key !== null) {
         const wanted = unit.groups.filter((t) =>
-          need.keys.has(key((i) => this.valueAt(unit.plan, t.key, i))),
+          need.keys.has(key((i) => this.valueAt(unit, t, i))),
         );
-        return this.subsearchRows(rule, sub, this.inOrder(unit.plan, wanted));
+        return this.subsearchRows(rule, sub, this.inOrder(unit, wanted));
       }
       const rows = this.subsearchRows(rule, sub, everyGroup(unit));
       all.set(k, rows);
@@ -374,9 +420,9 @@ export class Aggregator {
   }
 
   /** Groups resolved, in the order tstats returns them (by their by-values). */
-  private inOrder(plan: TstatsPlan, tallies: readonly Tally[]): Group[] {
+  private inOrder(unit: Unit, tallies: readonly Tally[]): Group[] {
     return tallies
-      .map((t) => this.resolve(plan, t))
+      .map((t) => this.resolve(unit, t))
       .sort((a, b) => compareValues(a.values, b.values));
   }
 

@@ -5,6 +5,7 @@ import { EventView } from "../rules/sigma/EventView.js";
 import { SigmaIndex } from "../rules/sigma/SigmaIndex.js";
 import type { SigmaRule } from "../rules/sigma/types.js";
 import type { RuleFault } from "./Aggregator.js";
+import { detach } from "./detach.js";
 import { offsetOf, orderOf, spanSource } from "./evidenceSpan.js";
 import { findingId } from "./findingId.js";
 import { sigmaRiskScore } from "./sigmaRisk.js";
@@ -124,7 +125,8 @@ export class SigmaAggregator {
     const g = groups.get(key);
     if (g === undefined) {
       groups.set(key, {
-        values,
+        // kept for the scan: detached from the parser's text (a slice would keep its piece)
+        values: values.map(detach),
         count: 1,
         minTime: t,
         maxTime: t,

@@ -16,13 +16,15 @@ export class AhoCorasick {
   private readonly fold: Uint16Array;
   /** Class of each needle code unit as it is (for text already lower-cased as a whole). */
   private readonly plain: Map<number, number>;
+  /** `plain` for the ASCII code units (0: in no needle). */
+  private readonly ascii = new Uint16Array(128);
   /** Number of dense classes, 0 included: a state's row width in `delta`. */
   private readonly width: number;
   /** Next state of each state and dense class. */
   private readonly delta: Uint16Array | Int32Array;
   /** Children through non-ASCII characters, by `state * 65536 + code unit`. */
-  private readonly sparse = new Map<number, number>();
-  private readonly fail: Int32Array;
+  private sparse = new Map<number, number>();
+  private fail: Int32Array;
   /** Needle ids ending at state s (own or through fail links): outIds[outStart[s]..outStart[s+1]). */
   private readonly outStart: Int32Array;
   private readonly outIds: Int32Array;
@@ -49,6 +51,7 @@ export class AhoCorasick {
       }
     }
     this.plain = plain;
+    for (const [c, k] of plain) if (c < 0x80) this.ascii[c] = k;
     this.width = width;
     // Every code unit that lower-cases to a needle character gets its class; the others 0 or
     // COMPLEX (a copy of the shared template, not a pass over all 65,536 code units).
@@ -59,7 +62,9 @@ export class AhoCorasick {
     this.fold = fold;
 
     // The trie, in the table that becomes the DFA: 0 means "no child" (the root is no child).
-    const goto = new Int32Array(total * width);
+    // It grows with the states (needles share prefixes: the SigmaHQ CommandLine needles make
+    // ~46,000 states of ~150,000 characters, and a table sized for the characters took 40 MB).
+    let goto = new Int32Array(Math.min(total, 1024) * width);
     const sparse = this.sparse;
     const sparseKids: (number[] | undefined)[] = [undefined];
     const own: (number[] | undefined)[] = [undefined];
@@ -73,6 +78,11 @@ export class AhoCorasick {
         let next = k === SPARSE ? (sparse.get(at) ?? 0) : (goto[at] as number);
         if (next === 0) {
           next = states++;
+          if (states * width > goto.length) {
+            const grown = new Int32Array(Math.min(goto.length * 2, total * width));
+            grown.set(goto);
+            goto = grown;
+          }
           own.push(undefined);
           sparseKids.push(undefined);
           if (k !== SPARSE) goto[at] = next;
@@ -123,14 +133,42 @@ export class AhoCorasick {
         link(sparse.get(s * 65536 + c) as number, this.sparseStep(f, c));
       }
     }
+    // States renumbered breadth-first (the queue's order), so that the shallow states, where a
+    // scan spends most of its steps, are the first rows of the table, together in cache. Why:
+    // `bench/run.ts` (m) "many rules": between two events the rest of the scan evicts the
+    // 6.5 MB SigmaHQ CommandLine table, and with states in needle order a step was a cache
+    // miss (~60 ns a character, against ~12 with the table in cache).
+    const order = new Int32Array(states);
+    const renumber = new Int32Array(states);
+    for (let q = 0; q < queue.length; q++) {
+      const old = queue[q] as number;
+      order[q + 1] = old;
+      renumber[old] = q + 1;
+    }
     // 16-bit states halve the table.
-    const table = goto.subarray(0, states * width);
-    this.delta = states <= 65536 ? Uint16Array.from(table) : table.slice();
+    const delta =
+      states <= 65536 ? new Uint16Array(states * width) : new Int32Array(states * width);
+    const newFail = new Int32Array(states);
+    for (let n = 0; n < states; n++) {
+      const old = order[n] as number;
+      const from = old * width;
+      const to = n * width;
+      for (let k = 0; k < width; k++) delta[to + k] = renumber[goto[from + k] as number] as number;
+      newFail[n] = renumber[fail[old] as number] as number;
+    }
+    this.delta = delta;
+    this.fail = newFail;
+    const renumbered = new Map<number, number>();
+    for (const [at, next] of sparse) {
+      const st = Math.floor(at / 65536);
+      renumbered.set((renumber[st] as number) * 65536 + (at % 65536), renumber[next] as number);
+    }
+    this.sparse = renumbered;
     const outStart = new Int32Array(states + 1);
     const ids: number[] = [];
-    for (let s = 0; s < states; s++) {
-      outStart[s] = ids.length;
-      const o = outs[s];
+    for (let n = 0; n < states; n++) {
+      outStart[n] = ids.length;
+      const o = outs[order[n] as number];
       if (o !== undefined) ids.push(...o);
     }
     outStart[states] = ids.length;
@@ -181,14 +219,29 @@ export class AhoCorasick {
     return count;
   }
 
-  /** `scan` of a text lower-cased as a whole (the rare path; restarts the scan's hits). */
+  /**
+   * `scan` of a text already lower-cased as a whole (`toLowerCase`), e.g. a value the rules
+   * read lower-cased anyway: no folding, and the text is a flat string. Why: `bench/run.ts` (m)
+   * "many rules": the parser's values are slices of a 64 KiB text, and stepping through
+   * them with the 128 KiB folding table of each field's automaton took 12-35 ns a character
+   * (Sysmon 1 fields, SigmaHQ process_creation needles); lower-cased copies scan in ~5.
+   */
+  scanLower(text: string, hits: Int32Array): number {
+    if (this.gen >= 0x7fffffff) {
+      this.seen.fill(0);
+      this.gen = 0;
+    }
+    return this.scanLowered(text, hits, ++this.gen);
+  }
+
+  /** `scan` of a text lower-cased as a whole (the rare path of `scan`: restarts its hits). */
   private scanLowered(text: string, hits: Int32Array, gen: number): number {
-    const { plain, width, delta, outStart, outIds, seen } = this;
+    const { plain, ascii, width, delta, outStart, outIds, seen } = this;
     let count = 0;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      const k = plain.get(c) ?? 0;
+      const k = c < 0x80 ? (ascii[c] as number) : (plain.get(c) ?? 0);
       s = k === SPARSE ? this.sparseStep(s, c) : (delta[s * width + k] as number);
       const end = outStart[s + 1] as number;
       for (let o = outStart[s] as number; o < end; o++) {

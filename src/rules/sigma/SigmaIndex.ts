@@ -173,9 +173,17 @@ export class SigmaIndex {
     return plans;
   }
 
-  /** The tests worth running for an event: those without a pre-filter and those it opens. */
+  /** The tests of the last event (reused). */
+  private readonly out: IndexedTest[] = [];
+
+  /**
+   * The tests worth running for an event: those without a pre-filter and those it opens (the
+   * array is reused by the next call). Fields are scanned lower-cased as the view caches them
+   * for the rules (see `AhoCorasick.scanLower`).
+   */
   candidates(view: EventView): IndexedTest[] {
-    const out: IndexedTest[] = [];
+    const out = this.out;
+    out.length = 0;
     if (this.gen >= 0x7fffffff) {
       for (const p of this.plans.values()) {
         p.marks.fill(0);
@@ -188,10 +196,10 @@ export class SigmaIndex {
       for (const t of plan.always) out.push(t);
       for (const scan of plan.scans) {
         if (scan.field !== null) {
-          const v = view.raw(scan.field);
+          const v = view.lower(scan.field);
           if (v !== undefined && v !== "") this.open(scan, v, plan, gen, out);
         } else {
-          for (const v of view.rawValues()) if (v !== "") this.open(scan, v, plan, gen, out);
+          for (const v of view.lowerValues()) if (v !== "") this.open(scan, v, plan, gen, out);
         }
       }
     }
@@ -204,7 +212,7 @@ export class SigmaIndex {
    */
   private open(scan: FieldScan, value: string, plan: Plan, gen: number, out: IndexedTest[]): void {
     const hits = this.hits(scan.automaton.needles);
-    const found = scan.automaton.scan(value, hits);
+    const found = scan.automaton.scanLower(value, hits);
     const { gated, slotTest, clauses, slotMarks, marks, satisfied } = plan;
     for (let h = 0; h < found; h++) {
       for (const slot of scan.opens[hits[h] as number] as readonly number[]) {

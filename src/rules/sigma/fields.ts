@@ -1,5 +1,5 @@
 import type { WinEvent } from "../../parse/types.js";
-import type { FieldRef } from "./EventView.js";
+import { type FieldRef, fieldSlot } from "./EventView.js";
 
 type Reader = (event: WinEvent) => string | undefined;
 
@@ -64,16 +64,19 @@ export function fieldRef(name: string, mapping: FieldMapping | undefined): Field
   if (mapped !== undefined) {
     const base = SYSTEM_FIELDS[mapped.from] ?? dataReader(mapped.from);
     const convert = mapped.convert;
-    if (convert === undefined) return { key: mapped.from, read: base };
+    if (convert === undefined)
+      return { key: mapped.from, slot: fieldSlot(mapped.from), read: base };
+    const key = `${mapped.from}>${name}`;
     return {
-      key: `${mapped.from}>${name}`,
+      key,
+      slot: fieldSlot(key),
       read: (e) => {
         const v = base(e);
         return v === undefined ? undefined : convert(v);
       },
     };
   }
-  return { key: name, read: SYSTEM_FIELDS[name] ?? dataReader(name) };
+  return { key: name, slot: fieldSlot(name), read: SYSTEM_FIELDS[name] ?? dataReader(name) };
 }
 
 /** `0x1b28` -> `6952` (Security log process ids are hex, Sysmon's are decimal). */
