@@ -201,7 +201,7 @@ export class Aggregator {
     const read = this.reader.reset(record);
     this.stamp = (this.stamp + 1) >>> 0 || this.restamp();
     const index = slot.index;
-    const n = index.select(record, read);
+    const n = index.select(read);
     const chosen = index.chosen;
     for (let c = 0; c < n; c++) {
       const unit = slot.units[chosen[c] as number] as Unit;

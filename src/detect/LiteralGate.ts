@@ -1,5 +1,6 @@
-import type { CimRecord } from "../model/types.js";
 import { AhoCorasick } from "../rules/sigma/AhoCorasick.js";
+import { MemoScan } from "../rules/sigma/MemoScan.js";
+import type { FieldReader } from "../rules/types.js";
 
 /**
  * Automata of recent literal sets. A scan builds its rule index anew, and building the
@@ -7,14 +8,14 @@ import { AhoCorasick } from "../rules/sigma/AhoCorasick.js";
  * bench/run.ts (m) "many rules"; 1-6 ms with this cache), paid per
  * input (per S3 object in the Lambda); scanning is synchronous, so scans can share one.
  */
-const recent = new Map<string, AhoCorasick>();
+const recent = new Map<string, MemoScan>();
 const RECENT_MAX = 8;
 
-function automatonOf(literals: readonly string[]): AhoCorasick {
+function automatonOf(literals: readonly string[]): MemoScan {
   const key = literals.join("\u0000");
   let automaton = recent.get(key);
   if (automaton === undefined) {
-    automaton = new AhoCorasick(literals);
+    automaton = new MemoScan(new AhoCorasick(literals));
     if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value as string);
     recent.set(key, automaton);
   }
@@ -28,7 +29,8 @@ function automatonOf(literals: readonly string[]): AhoCorasick {
  * literals in a verbatim field, lower-cased the way rules compare (`toLowerCase`).
  */
 export class LiteralGate {
-  private readonly automaton: AhoCorasick;
+  /** The automaton of the literals, its scans remembered by value (see `MemoScan`). */
+  private readonly automaton: MemoScan;
   /** Rules opened by each literal id. */
   private readonly opens: readonly (readonly number[])[];
   private readonly fields: readonly string[];
@@ -60,15 +62,18 @@ export class LiteralGate {
     this.marks = new Uint32Array(ruleCount);
   }
 
-  /** The rules `record` opens, in no particular order (the array is reused by the next call). */
-  open(record: CimRecord): readonly number[] {
+  /**
+   * The rules the current record opens, in no particular order (the array is reused by the
+   * next call). `read` gives its fields lower-cased, as the rules read them (so they are
+   * lower-cased once, and scanned as flat strings: see `AhoCorasick.scanLower`).
+   */
+  open(read: FieldReader): readonly number[] {
     const out = this.out;
     out.length = 0;
     this.stamp = (this.stamp + 1) >>> 0 || 1;
     const { automaton, opens, hits, marks, stamp } = this;
-    const values: Readonly<Partial<Record<string, string>>> = record.fields;
     for (const f of this.fields) {
-      const v = values[f];
+      const v = read(f);
       if (v === undefined || v === "") continue;
       const found = automaton.scan(v, hits);
       for (let h = 0; h < found; h++) {

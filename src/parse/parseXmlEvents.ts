@@ -9,7 +9,10 @@ import type { EventPosition, ParseInterest, ParseIssue, ParseOptions, WinEvent }
  * size, a piece is an ordinary young object, so pieces fill the young generation and are swept
  * with it. Why: `bench/run.ts` (c) peaked at ~160 MB RSS with one 256 KiB text per chunk
  * (large-object space) once the fast event reader stopped making garbage per event (~130 MB
- * before; scavenges are driven by young allocations).
+ * before; scavenges are driven by young allocations). 16 KiB rather than 64: with many rules a
+ * 64 KiB piece (~65 events) was often still in use at a scavenge, and V8 then allocated the
+ * pieces in the old generation (~86 MB of old garbage per 100 MB read in `bench/run.ts` (m)
+ * "many rules"; ~3 MB with 16 KiB pieces, measured with the sampling heap profiler).
  */
 const TEXT_PIECE = 16 * 1024;
 

@@ -2,6 +2,7 @@ import type { WinEvent } from "../../parse/types.js";
 import { AhoCorasick } from "./AhoCorasick.js";
 import type { EventView, FieldRef } from "./EventView.js";
 import { ANY_EVENT, eventKey } from "./eventKey.js";
+import { MemoScan } from "./MemoScan.js";
 import type { SigmaRule, SigmaVariant, ViewTest } from "./types.js";
 
 /** A rule variant that applies to some event key. */
@@ -16,6 +17,8 @@ export interface IndexedTest {
 interface FieldScan {
   readonly field: FieldRef | null;
   readonly automaton: AhoCorasick;
+  /** The automaton's scans, remembered by value. */
+  readonly memo: MemoScan;
   /** Clause slots satisfied by each needle id. */
   readonly opens: readonly (readonly number[])[];
 }
@@ -81,11 +84,10 @@ function buildPlan(entries: readonly Entry[]): Plan {
       }
     }
   }
-  const scans: FieldScan[] = [...byField.values()].map(({ field, needles }) => ({
-    field,
-    automaton: new AhoCorasick([...needles.keys()]),
-    opens: [...needles.values()],
-  }));
+  const scans: FieldScan[] = [...byField.values()].map(({ field, needles }) => {
+    const automaton = new AhoCorasick([...needles.keys()]);
+    return { field, automaton, memo: new MemoScan(automaton), opens: [...needles.values()] };
+  });
   return {
     always,
     gated,
@@ -212,7 +214,7 @@ export class SigmaIndex {
    */
   private open(scan: FieldScan, value: string, plan: Plan, gen: number, out: IndexedTest[]): void {
     const hits = this.hits(scan.automaton.needles);
-    const found = scan.automaton.scanLower(value, hits);
+    const found = scan.memo.scan(value, hits);
     const { gated, slotTest, clauses, slotMarks, marks, satisfied } = plan;
     for (let h = 0; h < found; h++) {
       for (const slot of scan.opens[hits[h] as number] as readonly number[]) {
