@@ -112,23 +112,27 @@ export class EvtxFile {
       );
     }
     const free = buf.readUInt32LE(CHUNK_HEADER.freeSpaceOffset);
+    // Records end at the free-space offset: the chunk's bytes past it (unused space, or stale
+    // ones in a dirty file) are never read, so ChunkAssembler need not copy them.
+    let used = buf.length;
     if (free < EVTX.chunkHeaderSize || free > EVTX.chunkSize) {
       this.issue(
         "chunk-crc-mismatch",
         `${where}: free-space offset ${free} is impossible; reading records by their signature`,
         index,
       );
-    } else if (
-      free <= buf.length &&
-      crc32(buf, EVTX.chunkHeaderSize, free) !== buf.readUInt32LE(CHUNK_HEADER.dataCrc)
-    ) {
-      this.issue(
-        "chunk-crc-mismatch",
-        `${where}: records checksum mismatch; reading them anyway`,
-        index,
-      );
+    } else if (free <= buf.length) {
+      used = free;
+      if (crc32(buf, EVTX.chunkHeaderSize, free) !== buf.readUInt32LE(CHUNK_HEADER.dataCrc)) {
+        this.issue(
+          "chunk-crc-mismatch",
+          `${where}: records checksum mismatch; reading them anyway`,
+          index,
+        );
+      }
     }
-    readRecords(new Chunk(buf), index, this.builder, this.sink);
+    const cutShort = used === buf.length && buf.length < EVTX.chunkSize;
+    readRecords(new Chunk(buf.subarray(0, used)), index, cutShort, this.builder, this.sink);
   }
 
   end(): void {

@@ -2,7 +2,7 @@ import type { ParseInterest, ParseIssue, WinEvent } from "../types.js";
 import type { Chunk } from "./Chunk.js";
 import { ROOT_CTX } from "./compile.js";
 import type { EventBuilder } from "./EventBuilder.js";
-import { CHUNK_HEADER, EVTX } from "./layout.js";
+import { EVTX } from "./layout.js";
 
 const RECORD_MAGIC = Buffer.from([0x2a, 0x2a, 0x00, 0x00]);
 
@@ -38,19 +38,20 @@ export interface RecordSink {
 }
 
 /**
- * Reads every record of `chunk` (up to its free-space offset, or the bytes present when the
- * chunk is cut short) into `sink.out`. A record that does not parse is reported and skipped;
- * after bytes that are no record at all, reading resumes at the next well-formed record.
+ * Reads every record of `chunk` (whose bytes end at its free-space offset, or where the file
+ * ends when `cutShort` and the offset lies past that) into `sink.out`. A record that does not
+ * parse is reported and skipped; after bytes that are no record at all, reading resumes at the
+ * next well-formed record.
  */
 export function readRecords(
   chunk: Chunk,
   chunkIndex: number,
+  cutShort: boolean,
   b: EventBuilder,
   sink: RecordSink,
 ): void {
   const buf = chunk.buf;
-  const free = buf.readUInt32LE(CHUNK_HEADER.freeSpaceOffset);
-  const limit = free >= EVTX.chunkHeaderSize && free <= buf.length ? free : buf.length;
+  const limit = buf.length;
   let p: number = EVTX.chunkHeaderSize;
   while (p + EVTX.recordOverhead <= limit) {
     const end = recordEnd(buf, p, limit);
@@ -58,12 +59,8 @@ export function readRecords(
       // Zeros where a record would start: the unused rest of a chunk whose header lost its offset.
       if (buf.readUInt32LE(p) === 0 && buf.readUInt32LE(p + 4) === 0) return;
       // A record cut off by the end of a truncated file: the caller has reported the truncation.
-      if (
-        limit === buf.length &&
-        buf.length < EVTX.chunkSize &&
-        buf.readUInt32LE(p) === EVTX.recordMagic
-      ) {
-        if (p + buf.readUInt32LE(p + 4) > buf.length) return;
+      if (cutShort && buf.readUInt32LE(p) === EVTX.recordMagic) {
+        if (p + buf.readUInt32LE(p + 4) > limit) return;
       }
       const next = resync(buf, p + 1, limit);
       sink.onIssue({

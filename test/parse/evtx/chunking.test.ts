@@ -40,4 +40,22 @@ describe("parseEvtx reads a non-seekable stream in pieces of any size", () => {
     );
     expect(got.events).toEqual(reference.events);
   });
+
+  it("bytes past a chunk's free-space offset are never read, in place or assembled from pieces", async () => {
+    const bytes = Buffer.from(await readFile(MULTI));
+    const reference = await parseBytes(bytes);
+    let filled = 0;
+    for (let at = 4096; at + 65536 <= bytes.length; at += 65536) {
+      if (bytes.toString("latin1", at, at + 8) !== "ElfChnk\0") continue;
+      const free = bytes.readUInt32LE(at + 48);
+      bytes.fill(0x2a, at + free, at + 65536); // "**": record signatures everywhere
+      filled += 65536 - free;
+    }
+    expect(filled).toBeGreaterThan(0);
+    for (const size of [65536, 4095, bytes.length]) {
+      const got = await parseBytes(bytes, size);
+      expect(got.events, `pieces of ${size}`).toEqual(reference.events);
+      expect(got.issues).toEqual(reference.issues);
+    }
+  });
 });
