@@ -64,41 +64,19 @@ export class AhoCorasick {
     // The trie, in the table that becomes the DFA: 0 means "no child" (the root is no child).
     // It grows with the states (needles share prefixes: the SigmaHQ CommandLine needles make
     // ~46,000 states of ~150,000 characters, and a table sized for the characters took 40 MB).
-    let goto = new Int32Array(Math.min(total, 1024) * width);
     const sparse = this.sparse;
-    const sparseKids: (number[] | undefined)[] = [undefined];
-    const own: (number[] | undefined)[] = [undefined];
-    let states = 1;
-    needles.forEach((needle, id) => {
-      let s = 0;
-      for (let i = 0; i < needle.length; i++) {
-        const c = needle.charCodeAt(i);
-        const k = plain.get(c) as number;
-        const at = k === SPARSE ? s * 65536 + c : s * width + k;
-        let next = k === SPARSE ? (sparse.get(at) ?? 0) : (goto[at] as number);
-        if (next === 0) {
-          next = states++;
-          if (states * width > goto.length) {
-            const grown = new Int32Array(Math.min(goto.length * 2, total * width));
-            grown.set(goto);
-            goto = grown;
-          }
-          own.push(undefined);
-          sparseKids.push(undefined);
-          if (k !== SPARSE) goto[at] = next;
-          else {
-            sparse.set(at, next);
-            const kids = sparseKids[s];
-            if (kids === undefined) sparseKids[s] = [c];
-            else kids.push(c);
-          }
-        }
-        s = next;
-      }
-      const ends = own[s];
-      if (ends === undefined) own[s] = [id];
-      else ends.push(id);
-    });
+    const trie: Trie = {
+      goto: new Int32Array(Math.min(total, 1024) * width),
+      states: 1,
+      width,
+      limit: total * width,
+      plain,
+      sparse,
+      sparseKids: [undefined],
+      own: [undefined],
+    };
+    for (let id = 0; id < needles.length; id++) insertNeedle(trie, needles[id] as string, id);
+    const { goto, states, sparseKids, own } = trie;
 
     // Breadth-first: a state's missing dense transitions are its fail state's, resolved before
     // it (a fail state is shallower). The root's missing transitions stay 0, the root itself.
@@ -122,13 +100,7 @@ export class AhoCorasick {
     for (let q = 0; q < queue.length; q++) {
       const s = queue[q] as number;
       const f = fail[s] as number;
-      for (let k = 1; k < width; k++) {
-        const at = s * width + k;
-        const child = goto[at] as number;
-        const viaFail = goto[f * width + k] as number;
-        if (child === 0) goto[at] = viaFail;
-        else link(child, viaFail);
-      }
+      resolveRow(goto, s, f, width, link);
       for (const c of sparseKids[s] ?? []) {
         link(sparse.get(s * 65536 + c) as number, this.sparseStep(f, c));
       }
@@ -151,9 +123,7 @@ export class AhoCorasick {
     const newFail = new Int32Array(states);
     for (let n = 0; n < states; n++) {
       const old = order[n] as number;
-      const from = old * width;
-      const to = n * width;
-      for (let k = 0; k < width; k++) delta[to + k] = renumber[goto[from + k] as number] as number;
+      copyRow(delta, n * width, goto, old * width, width, renumber);
       newFail[n] = renumber[fail[old] as number] as number;
     }
     this.delta = delta;
@@ -260,6 +230,89 @@ export class AhoCorasick {
   get needles(): number {
     return this.seen.length;
   }
+}
+
+/** The trie of an automaton being built (see its constructor). */
+interface Trie {
+  /** Dense children by `state * width + class` (0: none), grown as states are added. */
+  goto: Int32Array;
+  states: number;
+  readonly width: number;
+  /** The most `goto` can need (one state per needle character). */
+  readonly limit: number;
+  readonly plain: ReadonlyMap<number, number>;
+  readonly sparse: Map<number, number>;
+  readonly sparseKids: (number[] | undefined)[];
+  /** Needle ids ending at each state. */
+  readonly own: (number[] | undefined)[];
+}
+
+// The build's loops are functions called per needle and per state rather than loops in the
+// constructor: an automaton is built once, and a constructor-long loop ran interpreted for
+// most of its steps (the SigmaHQ CommandLine automaton took 250 ms built first, 70 ms built
+// again; `bench/run.ts` (m) "many rules" builds ~20 automata inside its scan time).
+
+/** Adds needle `id` to the trie. */
+function insertNeedle(trie: Trie, needle: string, id: number): void {
+  const { width, plain, sparse, sparseKids, own } = trie;
+  let s = 0;
+  for (let i = 0; i < needle.length; i++) {
+    const c = needle.charCodeAt(i);
+    const k = plain.get(c) as number;
+    const at = k === SPARSE ? s * 65536 + c : s * width + k;
+    let next = k === SPARSE ? (sparse.get(at) ?? 0) : (trie.goto[at] as number);
+    if (next === 0) {
+      next = trie.states++;
+      if (trie.states * width > trie.goto.length) {
+        const grown = new Int32Array(Math.min(trie.goto.length * 2, trie.limit));
+        grown.set(trie.goto);
+        trie.goto = grown;
+      }
+      own.push(undefined);
+      sparseKids.push(undefined);
+      if (k !== SPARSE) trie.goto[at] = next;
+      else {
+        sparse.set(at, next);
+        const kids = sparseKids[s];
+        if (kids === undefined) sparseKids[s] = [c];
+        else kids.push(c);
+      }
+    }
+    s = next;
+  }
+  const ends = own[s];
+  if (ends === undefined) own[s] = [id];
+  else ends.push(id);
+}
+
+/** Fills row `s`'s missing dense transitions from its fail state `f`'s; links its children. */
+function resolveRow(
+  goto: Int32Array,
+  s: number,
+  f: number,
+  width: number,
+  link: (child: number, viaFail: number) => void,
+): void {
+  const row = s * width;
+  const failRow = f * width;
+  for (let k = 1; k < width; k++) {
+    const child = goto[row + k] as number;
+    const viaFail = goto[failRow + k] as number;
+    if (child === 0) goto[row + k] = viaFail;
+    else link(child, viaFail);
+  }
+}
+
+/** Copies one row of `goto` into `delta`, its states renumbered. */
+function copyRow(
+  delta: Uint16Array | Int32Array,
+  to: number,
+  goto: Int32Array,
+  from: number,
+  width: number,
+  renumber: Int32Array,
+): void {
+  for (let k = 0; k < width; k++) delta[to + k] = renumber[goto[from + k] as number] as number;
 }
 
 /** Marks a code unit whose lower case is not a single code unit. */
