@@ -11,24 +11,41 @@ import { Template } from "./Template.js";
  *
  * A definition matches a cached one only when its bytes are identical once each name
  * reference is made relative to the definition (names it carries inline), and every name it
- * references elsewhere in its chunk decodes to the same text: then it cannot render
+ * references elsewhere in its chunk has the same UTF-16 text: then it cannot render
  * differently. Why: over ../shared/data/evtx (218 files, mostly one chunk of ~17 records) a
  * pass met 929 definitions, of which 87 differ; decoding and compiling each again made
  * bench/evtxBench.ts parse 76k events per CPU second, reusing them 136k.
  */
 
 /** Cached definitions beyond this are dropped all at once (a bound, not a tuned size). */
-const LIMITS = { entries: 1024 } as const;
+const LIMITS = { entries: 1024, placements: 4 } as const;
 /** Written over a name reference that points outside its definition. */
 const OUTSIDE = 0xffffffff;
+
+/** A name reference outside the definition: its field index and the name's UTF-16 bytes. */
+interface OutsideName {
+  readonly field: number;
+  readonly chars: Buffer;
+}
+
+/** Where a definition was met (its chunk offset) with its bytes there. */
+interface Placement {
+  readonly offset: number;
+  readonly raw: Buffer;
+}
 
 interface Entry {
   /** Definition bytes from the GUID on (the next-template link varies), references normalised. */
   readonly normalized: Buffer;
-  /** Positions of name references, relative to the definition start. */
+  /** Positions of name references, relative to the definition start, in order. */
   readonly fields: Int32Array;
-  /** For each reference outside the definition: its field index and the name it gave. */
-  readonly outside: ReadonlyArray<readonly [number, string]>;
+  readonly outside: readonly OutsideName[];
+  /**
+   * Placements it matched at: the same bytes at the same offset hold the same references, so
+   * one native comparison replaces the reference-by-reference one. In bench/evtxBench.ts (218
+   * files, mostly one chunk each) template lookups were 12-14% of the time spent on small files.
+   */
+  readonly placed: Placement[];
   readonly template: Template;
 }
 
@@ -51,16 +68,32 @@ function normalize(buf: Buffer, offset: number, end: number, fields: Int32Array)
 }
 
 /**
- * Whether the definition at `offset` normalises to `entry.normalized`, compared in place (no
- * copy): byte by byte between name references, each reference made relative. bench/evtxBench.ts
- * looks up ~930 definitions a pass (a few per chunk); normalising each into a scratch buffer
- * and comparing it natively took 6% of the profile, mostly in per-call overhead.
+ * Whether the definition at `offset` is `entry`'s: the bytes of a placement it matched at
+ * before, or else the same once normalised (compared in place, without copying: normalising
+ * into a scratch buffer and comparing natively took 6% of the bench/evtxBench.ts profile for
+ * ~930 lookups a pass), and the same names outside it.
  */
 function matches(chunk: Chunk, offset: number, end: number, entry: Entry): boolean {
   const buf = chunk.buf;
   const norm = entry.normalized;
   const base = offset + 4;
   if (norm.length !== end - base) return false;
+  let placed = false;
+  for (const p of entry.placed) {
+    if (p.offset === offset) placed = buf.compare(p.raw, 0, p.raw.length, base, end) === 0;
+  }
+  if (!placed) {
+    if (!sameNormalized(buf, offset, end, entry)) return false;
+    if (entry.placed.length < LIMITS.placements && !entry.placed.some((p) => p.offset === offset))
+      entry.placed.push({ offset, raw: Buffer.from(buf.subarray(base, end)) });
+  }
+  return sameOutsideNames(buf, offset, entry);
+}
+
+/** Byte by byte between name references, each reference made relative as it goes. */
+function sameNormalized(buf: Buffer, offset: number, end: number, entry: Entry): boolean {
+  const norm = entry.normalized;
+  const base = offset + 4;
   const fields = entry.fields;
   let from = 0;
   for (let f = 0; f <= fields.length; f++) {
@@ -72,9 +105,17 @@ function matches(chunk: Chunk, offset: number, end: number, entry: Entry): boole
     if (norm.readUInt32LE(at) !== rel) return false;
     from = at + 4;
   }
-  for (const [field, name] of entry.outside) {
-    if (chunk.name(buf.readUInt32LE(offset + (entry.fields[field] as number))) !== name)
-      return false;
+  return true;
+}
+
+/** Each name referenced outside the definition has the same UTF-16 bytes as when cached. */
+function sameOutsideNames(buf: Buffer, offset: number, entry: Entry): boolean {
+  for (const { field, chars } of entry.outside) {
+    const target = buf.readUInt32LE(offset + (entry.fields[field] as number));
+    const at = target + 8;
+    if (target < EVTX.chunkHeaderSize || at + chars.length > buf.length) return false;
+    if (2 * buf.readUInt16LE(target + 6) !== chars.length) return false;
+    for (let i = 0; i < chars.length; i++) if (buf[at + i] !== chars[i]) return false;
   }
   return true;
 }
@@ -100,10 +141,13 @@ export function sharedTemplate(chunk: Chunk, offset: number): Template {
   if (tree.hasInstances) return template;
   // In order (as read), as `matches` needs.
   const fields = Int32Array.from(absolute, (p) => p - offset).sort();
-  const outside: [number, string][] = [];
-  fields.forEach((at, i) => {
+  const outside: OutsideName[] = [];
+  fields.forEach((at, field) => {
     const target = buf.readUInt32LE(offset + at);
-    if (target < offset || target >= end) outside.push([i, chunk.name(target)]);
+    if (target >= offset && target < end) return;
+    chunk.name(target); // throws when the name is not there
+    const chars = buf.subarray(target + 8, target + 8 + 2 * buf.readUInt16LE(target + 6));
+    outside.push({ field, chars: Buffer.from(chars) });
   });
   if (entries >= LIMITS.entries) {
     cache.clear();
@@ -113,6 +157,7 @@ export function sharedTemplate(chunk: Chunk, offset: number): Template {
     normalized: Buffer.from(normalize(buf, offset, end, fields)),
     fields,
     outside,
+    placed: [],
     template,
   };
   if (candidates === undefined) cache.set(key, [entry]);
