@@ -62,6 +62,11 @@ export class LiteralGate {
     this.marks = new Uint32Array(ruleCount);
   }
 
+  /** True when the last `open` opened rule `r`. */
+  isOpen(r: number): boolean {
+    return this.marks[r] === this.stamp;
+  }
+
   /**
    * The rules the current record opens, in no particular order (the array is reused by the
    * next call). `read` gives its fields lower-cased, as the rules read them (so they are

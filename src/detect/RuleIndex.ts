@@ -10,11 +10,17 @@ import { LiteralGate } from "./LiteralGate.js";
  * Rules naming no image but requiring literals (given the dataset's `verbatim` fields) run only
  * on records holding one (`LiteralGate`). Why: `bench/run.ts` (m) "many rules": ~120 such
  * Endpoint.Processes detections ran on every Sysmon 1 record, half of the detection time.
+ * A rule with both names and literals runs only when both say it can match (each is
+ * necessary on its own). Why: `bench/profile.ts` (m): rules for `cmd.exe` or
+ * `powershell.exe` under one parent (`parent_process_name=mshta.exe`) ran on every cmd and
+ * PowerShell record, about half of all rule evaluations, matching none.
  */
 export class RuleIndex {
   private readonly byName = new Map<string, number[]>();
   private readonly always: number[] = [];
   private readonly gate: LiteralGate | undefined;
+  /** 1 for a rule indexed by name that the gate must also open. */
+  private readonly alsoGated: Uint8Array;
   /** `seen[r] === stamp` marks rule r as already chosen for the current record. */
   private readonly seen: Uint32Array;
   private stamp = 0;
@@ -24,6 +30,7 @@ export class RuleIndex {
     verbatim?: ReadonlySet<string>,
   ) {
     this.seen = new Uint32Array(rules.length);
+    this.alsoGated = new Uint8Array(rules.length);
     const gated: [number, readonly string[]][] = [];
     // Only the fields the gated rules compare are searched (a hash or GUID holds no literal of
     // theirs). Why: `bench/run.ts` (m) "many rules": the gate scanned ~650 characters of each
@@ -36,6 +43,11 @@ export class RuleIndex {
           for (const f of rule.literalFields ?? verbatim) if (verbatim.has(f)) fields.add(f);
         } else this.always.push(r);
         return;
+      }
+      if (verbatim !== undefined && rule.literals != null) {
+        gated.push([r, rule.literals]);
+        for (const f of rule.literalFields ?? verbatim) if (verbatim.has(f)) fields.add(f);
+        this.alsoGated[r] = 1;
       }
       for (const name of rule.names) {
         const list = this.byName.get(name);
@@ -58,8 +70,9 @@ export class RuleIndex {
   /**
    * Chooses the rules to run on a record into `chosen`, in rule order, and returns how many.
    * `read` gives the record's fields lower-cased (shared with the rules, so the image names
-   * and the gate's fields are lower-cased once). No allocation per record: `bench/run.ts` (m) "many rules" spent
-   * ~10% of its security_content matching here when each call built arrays and a view.
+   * and the gate's fields are lower-cased once). No allocation per record: `bench/run.ts` (m)
+   * "many rules" spent ~10% of its security_content matching here when each call built arrays
+   * and a view.
    */
   select(read: FieldReader): number {
     const name = read("process_name");
@@ -78,9 +91,9 @@ export class RuleIndex {
     const seen = this.seen;
     let n = always.length;
     for (let i = 0; i < n; i++) seen[out[i] as number] = this.stamp;
-    n = this.take(opened, n);
-    n = this.take(a, n);
-    n = this.take(b, n);
+    n = this.take(opened, n, 0);
+    n = this.take(a, n, 1);
+    n = this.take(b, n, 1);
     // insertion sort: the lists are each in order, so the runs to merge are short
     for (let i = 1; i < n; i++) {
       const r = out[i] as number;
@@ -94,12 +107,17 @@ export class RuleIndex {
     return n;
   }
 
-  /** Appends the rules of `list` not chosen yet to `chosen[n..]`; gives the new count. */
-  private take(list: readonly number[] | undefined, n: number): number {
+  /**
+   * Appends the rules of `list` not chosen yet to `chosen[n..]`; gives the new count. From the
+   * gate's list (`byName` 0) a rule indexed by name is left to its name; from a name's list
+   * (`byName` 1) such a rule is taken only when the gate opened it too.
+   */
+  private take(list: readonly number[] | undefined, n: number, byName: 0 | 1): number {
     if (list === undefined) return n;
-    const { seen, stamp, chosen } = this;
+    const { seen, stamp, chosen, alsoGated, gate } = this;
     for (let i = 0; i < list.length; i++) {
       const r = list[i] as number;
+      if (alsoGated[r] === 1 && (byName === 0 || gate?.isOpen(r) !== true)) continue;
       if (seen[r] !== stamp) {
         seen[r] = stamp;
         chosen[n++] = r;

@@ -57,7 +57,10 @@ describe("RuleIndex with literal gates", () => {
     // A literal in a field that is not verbatim opens nothing.
     expect(ids(index, rec({ user: "-enc", process: "calc" }))).toEqual([1]);
     // Image names still index the others; a gated rule comes in beside them.
-    expect(ids(index, rec({ process_name: "cmd.exe", process: "cmd -enc" }))).toEqual([0, 1, 2]);
+    expect(ids(index, rec({ process_name: "cmd.exe", process: "cmd /c -enc" }))).toEqual([0, 1, 2]);
+    // A rule with names and literals needs both: cmd.exe without "/c" cannot match it.
+    expect(ids(index, rec({ process_name: "cmd.exe", process: "cmd -enc" }))).toEqual([0, 1]);
+    expect(ids(index, rec({ process_name: "calc.exe", process: "calc /c" }))).toEqual([1]);
     expect(ids(index, rec({}))).toEqual([1]);
   });
 
