@@ -40,7 +40,8 @@ export class EventBuilder {
   channel = "";
   computer = "";
   userId: string | undefined;
-  data: Record<string, string> = {};
+  /** The record's `data`, made by its first write. */
+  data: Record<string, string> | undefined;
   private unnamed = 0;
   private nesting = 0;
   private interest: ParseInterest | undefined;
@@ -66,7 +67,7 @@ export class EventBuilder {
     this.channel = "";
     this.computer = "";
     this.userId = undefined;
-    this.data = {};
+    this.data = undefined;
     this.unnamed = 0;
     this.nesting = 0;
   }
@@ -87,9 +88,15 @@ export class EventBuilder {
     return false;
   }
 
+  /** The record's `data` object, made empty on first use. */
+  dataObject(): Record<string, string> {
+    if (this.data === undefined) this.data = {};
+    return this.data;
+  }
+
   /** Stores an `EventData/Data` value by its `Name`, or as `paramN` when it has none. */
   setData(name: string | undefined, text: string): void {
-    this.data[name ?? `param${++this.unnamed}`] = text;
+    this.dataObject()[name ?? `param${++this.unnamed}`] = text;
   }
 
   /** Renders the BinXml in chunk bytes `[pos, end)` (a record body or a 0x21 value) at `ctx`. */
@@ -141,7 +148,7 @@ export class EventBuilder {
    */
   finish(recordNumber: number): WinEvent | string {
     if (this.eventId === undefined) return "missing or non-numeric <EventID>";
-    const data = this.skippedData ? NO_DATA : this.data;
+    const data = this.skippedData ? NO_DATA : (this.data ?? {});
     const position = { record: this.eventRecordId ?? recordNumber };
     if (
       this.providerGuid !== undefined &&

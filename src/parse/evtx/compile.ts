@@ -1,8 +1,7 @@
+import { compileData, compileShapedEventData, internalized } from "./compileData.js";
 import { compileSystem } from "./compileSystem.js";
-import { arrayItems, compileText, partsAfterLastElement, subText } from "./contentText.js";
+import { compileText, partsAfterLastElement, subText } from "./contentText.js";
 import { type Ctx, type Exec, NOOP, sequence } from "./exec.js";
-import { utf16 } from "./formatValue.js";
-import { LastValue } from "./LastValue.js";
 import { VALUE } from "./layout.js";
 import { type ElementNode, isElement, isSubRef, type Part } from "./tree.js";
 
@@ -51,6 +50,13 @@ function compileElement(el: ElementNode, ctx: Ctx): Exec {
     if (el.name === "System") return compileNodes(el.children, child);
     if (el.name !== "EventData" && el.name !== "UserData") return NOOP;
     const body = compileNodes(el.children, child);
+    const shaped = el.name === "EventData" ? compileShapedEventData(el.children) : undefined;
+    if (shaped !== undefined) {
+      return (b, v) => {
+        // Made at once only for a record with no data yet: else stores keep the order of keys.
+        if (b.wantsData()) (b.data === undefined ? shaped : body)(b, v);
+      };
+    }
     return (b, v) => {
       if (b.wantsData()) body(b, v);
     };
@@ -62,7 +68,7 @@ function compileElement(el: ElementNode, ctx: Ctx): Exec {
     if (el.name === "Binary") {
       const text = compileText(partsAfterLastElement(el.children));
       return (b, v) => {
-        b.data.Binary = text(b, v) ?? "";
+        b.dataObject().Binary = text(b, v) ?? "";
       };
     }
     return NOOP;
@@ -70,51 +76,6 @@ function compileElement(el: ElementNode, ctx: Ctx): Exec {
   if (ctx.top === "UserData")
     return ctx.depth === 2 ? compileNodes(el.children, child) : compileLeaf(el, child);
   return NOOP;
-}
-
-/**
- * `s` as V8's unique (internalized) copy of that text. Names decoded from a chunk are fresh
- * strings, which a keyed property store must look up in V8's string table on every store;
- * storing `data` values under the unique copy instead: +2.5-3% events/s in bench/evtxBench.ts
- * (bytes in memory; A/B median of 60 passes each).
- */
-function internalized(s: string): string {
-  return Object.keys({ [s]: 0 })[0] ?? s;
-}
-
-function compileData(el: ElementNode): Exec {
-  const nameAttr = el.attrs.find((a) => a.name === "Name");
-  const parts = partsAfterLastElement(el.children);
-  const text = compileText(parts);
-  const only = parts.length === 1 ? parts[0] : undefined;
-  const literalName =
-    nameAttr !== undefined && nameAttr.parts.length === 1 && typeof nameAttr.parts[0] === "string"
-      ? internalized(nameAttr.parts[0])
-      : undefined;
-  if (literalName !== undefined && only !== undefined && isSubRef(only)) {
-    // The Sysmon/Security shape, <Data Name="Literal">%n</Data>: one check of the value type,
-    // then a direct UTF-16 decode for the common string case.
-    const i = only.sub;
-    const last = new LastValue();
-    return (b, v) => {
-      if (i < v.count && v.types[i] === VALUE.wstring) {
-        const off = v.offsets[i] as number;
-        b.data[literalName] = utf16(b.buf, off, off + (v.sizes[i] as number));
-        return;
-      }
-      const items = arrayItems(b, v, i);
-      if (items === undefined) b.data[literalName] = subText(b, v, only, last) ?? "";
-      else for (const item of items) b.data[literalName] = item;
-    };
-  }
-  const name = nameAttr === undefined ? () => undefined : compileText(nameAttr.parts);
-  const sub = only !== undefined && isSubRef(only) ? only.sub : -1;
-  return (b, v) => {
-    const key = name(b, v);
-    const items = sub === -1 ? undefined : arrayItems(b, v, sub);
-    if (items === undefined) b.setData(key, text(b, v) ?? "");
-    else for (const item of items) b.setData(key, item);
-  };
 }
 
 /** An element below `UserData/*`: its text, when not blank, is stored under its name. */
@@ -146,6 +107,6 @@ function compileLeaf(el: ElementNode, child: Ctx): Exec {
         text += subText(b, v, part) ?? "";
       }
     }
-    if (text.trim() !== "") b.data[name] = text;
+    if (text.trim() !== "") b.dataObject()[name] = text;
   };
 }
