@@ -1,7 +1,6 @@
 import { arrayItems, compileText, partsAfterLastElement, subText } from "./contentText.js";
 import type { EventBuilder } from "./EventBuilder.js";
 import type { Exec } from "./exec.js";
-import { utf16 } from "./formatValue.js";
 import { LastValue } from "./LastValue.js";
 import { VALUE } from "./layout.js";
 import { type ElementNode, isElement, isSubRef, type Part, type SubRef } from "./tree.js";
@@ -40,10 +39,8 @@ function literalText({ only }: LiteralData): DataText {
   const i = only.sub;
   const last = new LastValue();
   return (b, v) => {
-    if (i < v.count && v.types[i] === VALUE.wstring) {
-      const off = v.offsets[i] as number;
-      return utf16(b.buf, off, off + (v.sizes[i] as number));
-    }
+    if (i < v.count && v.types[i] === VALUE.wstring)
+      return last.wstring(b.buf, v.offsets[i] as number, v.sizes[i] as number);
     const items = arrayItems(b, v, i);
     return items === undefined ? (subText(b, v, only, last) ?? "") : items[items.length - 1];
   };
@@ -115,6 +112,7 @@ export function compileShapedEventData(
   }
   if (names.length === 0) return undefined;
   const make = objectMaker(names);
+  const lasts = names.map(() => new LastValue());
   // Reused record after record: `make` copies the values out.
   const values: string[] = names.map(() => "");
   return (b, v) => {
@@ -122,8 +120,11 @@ export function compileShapedEventData(
     for (let k = 0; k < names.length; k++) {
       const i = subs[k] as number;
       if (i < v.count && v.types[i] === VALUE.wstring) {
-        const off = v.offsets[i] as number;
-        values[k] = utf16(b.buf, off, off + (v.sizes[i] as number));
+        values[k] = (lasts[k] as LastValue).wstring(
+          b.buf,
+          v.offsets[i] as number,
+          v.sizes[i] as number,
+        );
         continue;
       }
       const t = (texts[k] as DataText)(b, v);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatArray, formatFiletime, formatScalar } from "../../../src/parse/evtx/index.js";
+import { LastValue } from "../../../src/parse/evtx/LastValue.js";
 
 /** The reference rendering through BigInt and Date, for any FILETIME Date can hold. */
 function viaDate(ticks: bigint): string {
@@ -51,5 +52,15 @@ describe("EVTX value rendering", () => {
       "{ABABABAB-ABAB-ABAB-ABAB-ABABABABABAB}",
       "{ABABABAB-ABAB-ABAB-ABAB-ABABABABABAB}",
     ]);
+  });
+
+  it("a string kept at one template place is decoded again whenever its bytes change", () => {
+    const last = new LastValue();
+    const texts = ["High", "Hig", "High", "", "-", "Medium", "Medium", "SYSTEM", "a".repeat(7)];
+    for (const [i, t] of [...texts, "a".repeat(8), "a".repeat(7), "b"].entries()) {
+      // At even and odd offsets, with other bytes after the value.
+      const b = Buffer.concat([Buffer.alloc(1 + (i % 2)), Buffer.from(`${t}\0zz`, "utf16le")]);
+      expect(last.wstring(b, 1 + (i % 2), 2 * t.length + 2)).toBe(t);
+    }
   });
 });
