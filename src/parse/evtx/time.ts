@@ -59,9 +59,15 @@ export function formatFiletime(lo: number, hi: number): string {
   let ticks: number;
   if (hi < 0x40000000) {
     // 2^32 = 429 * 10^7 + 4967296, so the split stays below 2^53 and exact without BigInt.
+    // No `%` on doubles: V8 compiles it to a call of fmod (2% of the profile).
     const rest = hi * 4_967_296 + lo;
-    seconds = hi * 429 + Math.floor(rest / 10_000_000);
-    ticks = rest % 10_000_000;
+    let q = Math.floor(rest / 10_000_000);
+    ticks = rest - q * 10_000_000;
+    if (ticks < 0) {
+      q--;
+      ticks += 10_000_000;
+    }
+    seconds = hi * 429 + q;
   } else {
     const all = (BigInt(hi) << 32n) | BigInt(lo);
     seconds = Number(all / 10_000_000n);
@@ -70,9 +76,11 @@ export function formatFiletime(lo: number, hi: number): string {
   writeSecondsPrefix(seconds);
   const p = prefixLength;
   TIME[p] = 0x2e; // .
+  let t = ticks | 0;
   for (let k = 7; k >= 1; k--) {
-    TIME[p + k] = 0x30 + (ticks % 10);
-    ticks = (ticks - (ticks % 10)) / 10;
+    const rest = (t / 10) | 0;
+    TIME[p + k] = 0x30 + t - 10 * rest;
+    t = rest;
   }
   TIME[p + 8] = 0x30;
   TIME[p + 9] = 0x30;
