@@ -10,7 +10,9 @@ import type { Template } from "./Template.js";
  */
 export class Chunk {
   private readonly names = new Map<number, string>();
-  private readonly templates = new Map<number, Template | EvtxFormatError>();
+  private readonly templates = new Map<number, Template>();
+  /** Definitions that failed to read, apart: no `instanceof` per template instance. */
+  private readonly badTemplates = new Map<number, EvtxFormatError>();
 
   constructor(readonly buf: Buffer) {}
 
@@ -30,18 +32,21 @@ export class Chunk {
 
   template(offset: number): Template {
     let template = this.templates.get(offset);
-    if (template === undefined) {
+    if (template !== undefined) return template;
+    let error = this.badTemplates.get(offset);
+    if (error === undefined) {
       try {
         template = sharedTemplate(this, offset);
+        this.templates.set(offset, template);
+        return template;
       } catch (e) {
-        template =
+        error =
           e instanceof EvtxFormatError
             ? e
             : new EvtxFormatError(`template at ${offset}: ${String(e)}`, { cause: e });
+        this.badTemplates.set(offset, error);
       }
-      this.templates.set(offset, template);
     }
-    if (template instanceof EvtxFormatError) throw template;
-    return template;
+    throw error;
   }
 }
