@@ -1,3 +1,4 @@
+import { u16, u32 } from "./bytes.js";
 import type { EventBuilder } from "./EventBuilder.js";
 import { EvtxFormatError } from "./errors.js";
 import { formatArray, formatScalar, utf16 } from "./formatValue.js";
@@ -99,14 +100,14 @@ export function compileInt(parts: readonly Part[]): IntFn {
           if (v.sizes[i] === 1) return b.buf[off];
           break;
         case VALUE.uint16:
-          if (v.sizes[i] === 2) return b.buf.readUInt16LE(off);
+          if (v.sizes[i] === 2) return u16(b.buf, off);
           break;
         case VALUE.uint32:
-          if (v.sizes[i] === 4) return b.buf.readUInt32LE(off);
+          if (v.sizes[i] === 4) return u32(b.buf, off);
           break;
         case VALUE.uint64: {
-          const hi = v.sizes[i] === 8 ? b.buf.readUInt32LE(off + 4) : 0x200000;
-          if (hi < 0x200000) return hi * 4294967296 + b.buf.readUInt32LE(off);
+          const hi = v.sizes[i] === 8 ? u32(b.buf, off + 4) : 0x200000;
+          if (hi < 0x200000) return hi * 4294967296 + u32(b.buf, off);
           break;
         }
       }

@@ -1,3 +1,4 @@
+import { u16, u32 } from "./bytes.js";
 import { VALUE } from "./layout.js";
 import { formatFiletime, formatSystemtime, type Latin1 } from "./time.js";
 
@@ -115,7 +116,8 @@ export function fixedSize(type: number): number {
 /**
  * Text of one scalar value of `type` stored in `buf[off, off + size)`, rendered as Windows
  * renders event XML (decimal integers, `0x` hex for HexInt and size_t, `{GUID}`, `S-1-...`,
- * ISO times, upper-case hex for binary). Returns undefined when the bytes do not fit the type.
+ * ISO times, upper-case hex for binary). Returns undefined when the bytes do not fit the type
+ * or lie outside `buf`.
  */
 export function formatScalar(
   type: number,
@@ -124,7 +126,7 @@ export function formatScalar(
   size: number,
 ): string | undefined {
   const need = fixedSize(type);
-  if (size < need) return undefined;
+  if (size < need || off < 0 || off + size > buf.length) return undefined;
   switch (type) {
     case VALUE.wstring:
       return utf16(buf, off, off + size);
@@ -141,11 +143,11 @@ export function formatScalar(
     case VALUE.int16:
       return String(buf.readInt16LE(off));
     case VALUE.uint16:
-      return String(buf.readUInt16LE(off));
+      return String(u16(buf, off));
     case VALUE.int32:
       return String(buf.readInt32LE(off));
     case VALUE.uint32:
-      return String(buf.readUInt32LE(off));
+      return String(u32(buf, off));
     case VALUE.int64:
       return int64(buf, off);
     case VALUE.uint64:
@@ -170,7 +172,7 @@ export function formatScalar(
     case VALUE.sid:
       return readSid(buf, off, off + size)?.text;
     case VALUE.hexInt32:
-      return `0x${buf.readUInt32LE(off).toString(16)}`;
+      return `0x${u32(buf, off).toString(16)}`;
     case VALUE.hexInt64:
       return hex64(buf, off);
     default:

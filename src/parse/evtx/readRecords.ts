@@ -1,4 +1,5 @@
 import type { ParseInterest, ParseIssue, WinEvent } from "../types.js";
+import { u32 } from "./bytes.js";
 import type { Chunk } from "./Chunk.js";
 import { ROOT_CTX } from "./compile.js";
 import type { EventBuilder } from "./EventBuilder.js";
@@ -8,11 +9,11 @@ const RECORD_MAGIC = Buffer.from([0x2a, 0x2a, 0x00, 0x00]);
 
 /** Where the record at `p` ends, or -1 when no well-formed record starts there. */
 function recordEnd(buf: Buffer, p: number, limit: number): number {
-  if (p + EVTX.recordOverhead > limit || buf.readUInt32LE(p) !== EVTX.recordMagic) return -1;
-  const size = buf.readUInt32LE(p + 4);
+  if (p < 0 || p + EVTX.recordOverhead > limit || u32(buf, p) !== EVTX.recordMagic) return -1;
+  const size = u32(buf, p + 4);
   if (size < EVTX.recordOverhead || p + size > limit) return -1;
   // The size is repeated after the record: a cheap check that the bytes between are whole.
-  return buf.readUInt32LE(p + size - 4) === size ? p + size : -1;
+  return u32(buf, p + size - 4) === size ? p + size : -1;
 }
 
 /** Next offset after `from` where a well-formed record starts, or -1. */
@@ -28,7 +29,7 @@ function resync(buf: Buffer, from: number, limit: number): number {
 }
 
 function recordId(buf: Buffer, p: number): number {
-  return buf.readUInt32LE(p + 12) * 4294967296 + buf.readUInt32LE(p + 8);
+  return u32(buf, p + 12) * 4294967296 + u32(buf, p + 8);
 }
 
 export interface RecordSink {

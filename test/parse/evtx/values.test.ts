@@ -35,6 +35,8 @@ describe("EVTX value rendering", () => {
     expect(formatScalar(0x0f, b, 0, 3)).toBeUndefined(); // a GUID in 3 bytes
     expect(formatScalar(0x13, Buffer.from([1, 5, 0, 0, 0, 0, 0, 5]), 0, 8)).toBeUndefined(); // SID missing its 5 parts
     expect(formatScalar(0x7f, b, 0, 3)).toBeUndefined(); // unknown type
+    expect(formatScalar(0x08, Buffer.alloc(6), 4, 4)).toBeUndefined(); // a UInt32 past the end
+    expect(formatScalar(0x0f, Buffer.alloc(16), 1, 16)).toBeUndefined(); // a GUID past the end
   });
 
   it("arrays: strings split at NULs, fixed-size items, SIDs; malformed ones refused", () => {
