@@ -280,7 +280,7 @@ export async function* parseXmlEvents(
         : Buffer.concat([carry, buf.subarray(0, lastNl)]);
     carry = lastNl + 1 < buf.length ? Buffer.from(buf.subarray(lastNl + 1)) : undefined;
     for (let start = 0; start <= head.length; ) {
-      // Text of whole lines, at most ~64 KiB unless one line is longer (see TEXT_PIECE).
+      // Text of whole lines, at most ~16 KiB unless one line is longer (see TEXT_PIECE).
       let end = head.length;
       if (start + TEXT_PIECE < end) {
         const nl = head.lastIndexOf(10, start + TEXT_PIECE);
