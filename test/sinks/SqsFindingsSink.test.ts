@@ -71,7 +71,7 @@ describe("sqsJson", () => {
   it("escapes the characters SQS rejects and keeps the value", () => {
     const value = { cmd: "a\uFFFFb\uFFFEc\u0001d\uD800" };
     const body = sqsJson(value);
-    expect(body).not.toMatch(/[\uFFFE\uFFFF\u0001]/);
+    for (const c of ["\uFFFE", "\uFFFF", "\u0001"]) expect(body).not.toContain(c);
     expect(body).not.toMatch(/[\uD800-\uDFFF]/);
     expect(JSON.parse(body)).toEqual(value);
   });
