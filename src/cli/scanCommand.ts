@@ -1,4 +1,5 @@
 import { writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import type { Finding } from "../detect/types.js";
 import { InputError } from "../input/errors.js";
@@ -6,11 +7,13 @@ import { expandPaths } from "../input/fileSource.js";
 import type { ByteSource } from "../input/types.js";
 import { loadMacros, loadRules } from "../rules/loadRules.js";
 import type { RuleLoad } from "../rules/types.js";
-import { type ScanSummary, scanSource } from "../scan.js";
+import type { ScanSummary } from "../scan.js";
 import { formatFindings, isOutputFormat, type OutputFormat } from "../sinks/formatFindings.js";
 import { formatSummary } from "../sinks/formatSummary.js";
 import { ProgressBar } from "./ProgressBar.js";
 import { EXIT, SHIPPED } from "./paths.js";
+import { type InputOutcome, scanInput } from "./scanInput.js";
+import { scanInWorkers } from "./scanInWorkers.js";
 import { UsageError } from "./UsageError.js";
 
 export const SCAN_USAGE = `Usage: sysmon-hunt scan [options] PATH...
@@ -25,9 +28,14 @@ Options:
   --format FORMAT       table | json | jsonl | csv (default: table on a terminal, else jsonl)
   --output FILE         write findings to FILE instead of stdout
   --fail-on-findings    exit 1 when there is at least one finding
+  --jobs N              scan up to N files at once in worker threads (default: cores, at most 4;
+                        1 scans in this process; stdin and a single file always do)
   --quiet               no summary on stderr
   -h, --help            this help
 `;
+
+/** Default `--jobs` is the available cores up to `defaultMax`; more than `max` is a typo. */
+const JOBS = { defaultMax: 4, max: 64 } as const;
 
 function describeLoad(l: RuleLoad): string {
   return `${l.file}: ${l.status}${l.status === "ok" ? "" : `: ${l.reason}`}`;
@@ -62,10 +70,12 @@ export async function scanCommand(
   ];
   if (rulePaths.length === 0)
     throw new UsageError("no rules: --no-default-rules needs at least one --rules PATH");
+  const macroPaths = [SHIPPED.macros, ...(values.macros ?? [])];
+  const jobs = jobsOf(values.jobs);
   let ruleSet: Awaited<ReturnType<typeof loadRules>>;
   try {
     // A missing --macros folder is a usage error like a missing --rules one.
-    const macros = await loadMacros([SHIPPED.macros, ...(values.macros ?? [])]);
+    const macros = await loadMacros(macroPaths);
     ruleSet = await loadRules(rulePaths, macros);
   } catch (err) {
     throw new UsageError(`cannot read rules: ${(err as Error).message}`, { cause: err });
@@ -95,30 +105,43 @@ export async function scanCommand(
   const findings: Finding[] = [];
   const summaries: ScanSummary[] = [];
   let unreadable = 0;
-  for (const source of sources) {
-    let events = 0;
-    try {
-      const result = await scanSource(source, {
-        rules: ruleSet.rules,
-        sigmaRules: ruleSet.sigmaRules,
-        ...(progress ? { onBytes: (b: number) => progress.update(b, events) } : {}),
-      });
-      events = result.summary.events;
-      progress?.fileDone(result.summary.bytes);
-      findings.push(...result.findings);
-      summaries.push(result.summary);
-      if (result.summary.status === "error") {
-        unreadable++;
-        progress?.clear();
-        io.stderr.write(
-          `sysmon-hunt: ${result.summary.error?.message ?? `${source.uri}: read failed`}\n`,
-        );
-      }
-    } catch (err) {
-      if (!(err instanceof InputError)) throw err;
+  let events = 0;
+  const record = (outcome: InputOutcome) => {
+    if (outcome.kind === "unreadable") {
       unreadable++;
       progress?.clear();
-      io.stderr.write(`sysmon-hunt: ${err.message}\n`);
+      io.stderr.write(`sysmon-hunt: ${outcome.message}\n`);
+      return;
+    }
+    const { result } = outcome;
+    events += result.summary.events;
+    progress?.fileDone(result.summary.bytes);
+    findings.push(...result.findings);
+    summaries.push(result.summary);
+    if (result.summary.status === "error") {
+      unreadable++;
+      progress?.clear();
+      io.stderr.write(
+        `sysmon-hunt: ${result.summary.error?.message ?? `${result.summary.uri}: read failed`}\n`,
+      );
+    }
+  };
+  const workers = Math.min(jobs, sources.length);
+  if (workers > 1 && sources.every((s) => s.uri.startsWith("file:"))) {
+    await scanInWorkers(sources, { rulePaths, macroPaths }, workers, (outcome) => {
+      record(outcome);
+      progress?.update(0, events);
+    });
+  } else {
+    const options = { rules: ruleSet.rules, sigmaRules: ruleSet.sigmaRules };
+    for (const source of sources) {
+      const before = events;
+      record(
+        await scanInput(
+          source,
+          progress ? { ...options, onBytes: (b: number) => progress.update(b, before) } : options,
+        ),
+      );
     }
   }
   progress?.clear();
@@ -141,6 +164,15 @@ export async function scanCommand(
   return values["fail-on-findings"] && findings.length > 0 ? EXIT.findings : EXIT.ok;
 }
 
+/** `--jobs N`: a whole number from 1; by default the cores this process may use, at most 4. */
+function jobsOf(value: string | undefined): number {
+  if (value === undefined) return Math.min(availableParallelism(), JOBS.defaultMax);
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > JOBS.max)
+    throw new UsageError(`--jobs must be a whole number from 1 to ${JOBS.max}, not ${value}`);
+  return n;
+}
+
 function parseArgsFor(argv: readonly string[]) {
   return parseArgs({
     args: [...argv],
@@ -153,6 +185,7 @@ function parseArgsFor(argv: readonly string[]) {
       format: { type: "string" },
       output: { type: "string", short: "o" },
       "fail-on-findings": { type: "boolean" },
+      jobs: { type: "string", short: "j" },
       quiet: { type: "boolean", short: "q" },
       help: { type: "boolean", short: "h" },
     },
