@@ -2,7 +2,7 @@ import type { ByteSource } from "./input/types.js";
 import { unwrapParts } from "./input/unwrap.js";
 import type { Format } from "./parse/selectParser.js";
 import type { ParseIssue, WinEvent } from "./parse/types.js";
-import { discard, formatOf, inMember, partReader } from "./readParts.js";
+import { formatOf, partEvents } from "./readParts.js";
 
 /** The events of one input, with what was found out about its content. */
 export interface SourceEvents {
@@ -30,25 +30,16 @@ export async function readEvents(
     const parts = unwrapParts(raw, source.uri)[Symbol.asyncIterator]();
     const first = await parts.next();
     const formats = new Set<Format>();
-    const firstReader = first.done ? undefined : partReader(first.value, 1, options.onIssue);
-    if (firstReader !== undefined) formats.add(firstReader.format);
+    const partOptions = { onIssue: options.onIssue, formats };
+    // The first part's format is chosen now, so an unreadable input throws here.
+    const firstEvents = first.done ? undefined : partEvents(first.value, 1, partOptions);
     async function* events(): AsyncIterable<WinEvent> {
       try {
+        if (firstEvents === undefined) return;
+        yield* firstEvents;
         let ordinal = 1;
-        let next = first;
-        let reader = firstReader;
-        while (!next.done) {
-          if (reader === undefined) await discard(next.value);
-          else {
-            const member = reader.member;
-            for await (const e of reader.parse(next.value.stream, { onIssue: reader.onIssue }))
-              yield member === undefined ? e : inMember(e, member);
-          }
-          next = await parts.next();
-          if (next.done) break;
-          reader = partReader(next.value, ++ordinal, options.onIssue);
-          if (reader !== undefined) formats.add(reader.format);
-        }
+        for (let next = await parts.next(); !next.done; next = await parts.next())
+          yield* partEvents(next.value, ++ordinal, partOptions);
       } finally {
         release();
       }

@@ -1,54 +1,66 @@
 import type { ContentPart } from "./input/unwrap.js";
 import { UnknownFormatError } from "./parse/errors.js";
 import { FORMATS, type Format, selectParser } from "./parse/selectParser.js";
-import type { ParseIssue, Parser, WinEvent } from "./parse/types.js";
+import type { EventPosition, ParseOptions, WinEvent } from "./parse/types.js";
 
-/** How one part of an input (the whole input, or an archive member) is to be read. */
-export interface PartReader {
-  readonly format: Format;
-  readonly parse: Parser;
-  /** Issues of this part, named after the member in an archive. */
-  readonly onIssue: (issue: ParseIssue) => void;
-  /** In an archive: the member's path and ordinal, to put in each event's position. */
-  readonly member?: { readonly path: string; readonly part: number };
+/** `ParseOptions` plus the set each part's format is added to (see `formatOf`). */
+export interface PartOptions extends ParseOptions {
+  readonly formats: Set<Format>;
 }
 
 /**
- * Chooses the parser of one part by its content. A plain input of unknown format throws
- * `UnknownFormatError` (the input cannot be read); an archive member of unknown format (a
- * README, a picture beside the logs) is reported as an `unknown-member-format` error issue and
- * skipped (`undefined`), and the archive's other members are read.
+ * The events of one part of an input (the whole input, or an archive member), read by the
+ * parser its content calls for; its format is added to `options.formats` at once. A plain input
+ * of unknown format throws `UnknownFormatError` (the input cannot be read); an archive member of
+ * unknown format (a README, a picture beside the logs) is reported as an
+ * `unknown-member-format` error issue, read to its end and yields nothing, so the archive's
+ * other members are read. A member's events carry its path and ordinal in their position, and
+ * its issues name it.
  */
-export function partReader(
+export function partEvents(
   part: ContentPart,
   ordinal: number,
-  onIssue: (issue: ParseIssue) => void,
-): PartReader | undefined {
+  options: PartOptions,
+): AsyncIterable<WinEvent> {
+  const { formats, ...parseOptions } = options;
   const path = part.member;
   let chosen: ReturnType<typeof selectParser>;
   try {
     chosen = selectParser(part.head);
   } catch (err) {
     if (path === undefined || !(err instanceof UnknownFormatError)) throw err;
-    onIssue({
+    options.onIssue({
       code: "unknown-member-format",
       message: `${path}: ${err.message}; member skipped`,
       offset: 0,
       severity: "error",
     });
-    return undefined;
+    return discard(part);
   }
-  if (path === undefined) return { ...chosen, onIssue };
-  return {
-    ...chosen,
-    onIssue: (issue) => onIssue({ ...issue, message: `${path}: ${issue.message}` }),
-    member: { path, part: ordinal },
-  };
+  formats.add(chosen.format);
+  // A plain input gets its parser's events as they are: no extra layer in the scan loop.
+  if (path === undefined) return chosen.parse(part.stream, parseOptions);
+  const events = chosen.parse(part.stream, {
+    ...parseOptions,
+    onIssue: (issue) => options.onIssue({ ...issue, message: `${path}: ${issue.message}` }),
+  });
+  return inMember(events, { member: path, part: ordinal });
 }
 
-/** `event` with its position placed in an archive member (see `EventPosition.member`). */
-export function inMember(event: WinEvent, member: NonNullable<PartReader["member"]>): WinEvent {
-  return { ...event, position: { ...event.position, member: member.path, part: member.part } };
+/** Events placed in an archive member (see `EventPosition.member`). */
+async function* inMember(
+  events: AsyncIterable<WinEvent>,
+  member: Required<Pick<EventPosition, "member" | "part">>,
+): AsyncIterable<WinEvent> {
+  for await (const e of events) yield { ...e, position: { ...e.position, ...member } };
+}
+
+/** A skipped part: no events, but read to its end so its decompression and the archive finish. */
+async function* discard(part: ContentPart): AsyncIterable<WinEvent> {
+  for await (const _ of part.stream) {
+    // nothing to keep
+  }
+  yield* [];
 }
 
 /**
@@ -59,11 +71,4 @@ export function formatOf(formats: ReadonlySet<Format>): string {
   const read = [...formats].filter((f) => f !== FORMATS.empty);
   if (read.length > 0) return read.join("+");
   return formats.size > 0 ? FORMATS.empty : "unknown";
-}
-
-/** Reads a skipped part to its end, so that its decompression and the archive finish cleanly. */
-export async function discard(part: ContentPart): Promise<void> {
-  for await (const _ of part.stream) {
-    // nothing to keep
-  }
 }

@@ -12,7 +12,7 @@ import { eventType } from "./parse/eventType.js";
 import { IssueLog, type IssueReport } from "./parse/IssueLog.js";
 import type { Format } from "./parse/selectParser.js";
 import type { ParseInterest, ParseIssue } from "./parse/types.js";
-import { discard, formatOf, inMember, partReader } from "./readParts.js";
+import { formatOf, partEvents } from "./readParts.js";
 import type { SigmaRule } from "./rules/sigma/types.js";
 import type { CompiledRule } from "./rules/types.js";
 
@@ -99,18 +99,11 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
     let ordinal = 0;
     for await (const part of unwrapParts(counted(raw, tally, options.onBytes), source.uri)) {
       if (++ordinal === 1) wrappers = part.wrappers;
-      const reader = partReader(part, ordinal, issues.onIssue);
-      if (reader === undefined) {
-        await discard(part);
-        continue;
-      }
-      formats.add(reader.format);
-      const member = reader.member;
-      for await (const read of reader.parse(part.stream, {
-        onIssue: reader.onIssue,
+      for await (const event of partEvents(part, ordinal, {
+        onIssue: issues.onIssue,
+        formats,
         ...(interest === undefined ? {} : { interest }),
       })) {
-        const event = member === undefined ? read : inMember(read, member);
         events++;
         const type = eventType(event);
         eventsByType[type] = (eventsByType[type] ?? 0) + 1;
