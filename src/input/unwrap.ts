@@ -1,6 +1,5 @@
 import { createGunzip } from "node:zlib";
 import { InputError } from "./errors.js";
-import { joinParts } from "./joinParts.js";
 import { peek } from "./peek.js";
 import { tarMembers } from "./tarMembers.js";
 import type { Wrapper } from "./types.js";
@@ -183,25 +182,3 @@ async function* partsFrom(
 }
 
 async function* noBytes(): AsyncIterable<Buffer> {}
-
-/** The content as one byte stream (an archive's members joined, see `joinParts`). */
-export interface Unwrapped {
-  readonly stream: AsyncIterable<Buffer>;
-  /** The first bytes of the content. */
-  readonly head: Buffer;
-  /** Wrappers of the content, or of an archive's first member, outermost first. */
-  readonly wrappers: readonly Wrapper[];
-}
-
-/**
- * `unwrapParts` as bytes: the parts joined into one stream (a line break between two members
- * when the first does not end with one). For reading content as text; a scan parses the parts
- * one by one instead, since binary formats (EVTX) cannot be joined.
- */
-export async function unwrap(input: AsyncIterable<Uint8Array>, uri: string): Promise<Unwrapped> {
-  const parts = unwrapParts(input, uri)[Symbol.asyncIterator]();
-  const first = await parts.next();
-  if (first.done) return { stream: noBytes(), head: Buffer.alloc(0), wrappers: [] };
-  const { head, stream } = await peek(joinParts(first.value, parts), HEAD_BYTES);
-  return { stream, head, wrappers: first.value.wrappers };
-}

@@ -5,7 +5,6 @@ import { Aggregator } from "../../src/detect/Aggregator.js";
 import { SigmaAggregator } from "../../src/detect/SigmaAggregator.js";
 import type { Finding } from "../../src/detect/types.js";
 import { fileSource } from "../../src/input/fileSource.js";
-import { unwrap } from "../../src/input/unwrap.js";
 import { DATAMODEL } from "../../src/model/datamodels.js";
 import { compileCimMapper } from "../../src/model/toCimRecord.js";
 import type { ProcessRecord } from "../../src/model/types.js";
@@ -16,6 +15,7 @@ import type { SigmaRule } from "../../src/rules/sigma/types.js";
 import type { CompiledRule } from "../../src/rules/types.js";
 import { scanSource } from "../../src/scan.js";
 import { SHARED } from "../helpers/streams.js";
+import { unwrap } from "../helpers/unwrapJoined.js";
 
 async function files(dir: string, keep: (f: string) => boolean): Promise<string[]> {
   const out: string[] = [];

@@ -4,9 +4,9 @@ import { basename, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/input/errors.js";
-import { unwrap } from "../../src/input/unwrap.js";
 import { makeTar, makeZip } from "../helpers/archives.js";
 import { chunksOf, collect, SHARED } from "../helpers/streams.js";
+import { unwrap } from "../helpers/unwrapJoined.js";
 
 async function content(bytes: Buffer, size = 1 << 16) {
   const u = await unwrap(chunksOf(bytes, size), "file:///t");

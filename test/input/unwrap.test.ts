@@ -1,8 +1,8 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/input/errors.js";
-import { unwrap } from "../../src/input/unwrap.js";
 import { chunksAt, chunksOf, collect } from "../helpers/streams.js";
+import { unwrap } from "../helpers/unwrapJoined.js";
 
 async function content(bytes: Buffer, size = 1 << 16) {
   const u = await unwrap(chunksOf(bytes, size), "file:///t.log");

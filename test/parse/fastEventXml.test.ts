@@ -2,11 +2,11 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fileSource } from "../../src/input/fileSource.js";
-import { unwrap } from "../../src/input/unwrap.js";
 import { fastEventXml, readEventXml } from "../../src/parse/fastEventXml.js";
 import { latin1ToUtf8 } from "../../src/parse/latin1.js";
 import { parseEventXml } from "../../src/parse/parseEventXml.js";
 import { SHARED } from "../helpers/streams.js";
+import { unwrap } from "../helpers/unwrapJoined.js";
 
 const XML_DIR = join(SHARED, "data/xml");
 

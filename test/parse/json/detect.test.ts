@@ -4,11 +4,11 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { fileSource } from "../../../src/input/fileSource.js";
-import { unwrap } from "../../../src/input/unwrap.js";
 import { selectParser } from "../../../src/parse/selectParser.js";
 import { readEvents } from "../../../src/readEvents.js";
 import { makeZip } from "../../helpers/archives.js";
 import { chunksOf, collect } from "../../helpers/streams.js";
+import { unwrap } from "../../helpers/unwrapJoined.js";
 
 async function format(bytes: Buffer): Promise<string> {
   const u = await unwrap(chunksOf(bytes, 5), "file:///x");
