@@ -7,11 +7,11 @@ import type { Context, SQSBatchResponse } from "aws-lambda";
 import { createDynamoClient, createS3Client, createSqsClient } from "./awsEnv.js";
 import { ConfigError } from "./config/errors.js";
 import { loadConfig } from "./config/loadConfig.js";
-import { parseInterest } from "./detect/parseInterest.js";
 import { type Notification, parseLambdaEvent } from "./input/s3Notifications.js";
 import { type ObjectOutcome, type ObjectPipeline, processObject } from "./processObject.js";
 import { loadMacros, loadRules } from "./rules/loadRules.js";
 import { locateRules } from "./rules/locateRules.js";
+import { ruleSetOptions } from "./scan.js";
 import { DynamoFindingsStore } from "./sinks/DynamoFindingsStore.js";
 import type { RetryPolicy } from "./sinks/retry.js";
 import { SqsFindingsSink } from "./sinks/SqsFindingsSink.js";
@@ -79,9 +79,7 @@ async function initialise(deps: HandlerDeps): Promise<ObjectPipeline> {
     rulesDir: where.rules,
   });
   return {
-    rules: ruleSet.rules,
-    sigmaRules: ruleSet.sigmaRules,
-    interest: parseInterest(ruleSet.rules),
+    ...ruleSetOptions(ruleSet),
     s3: deps.s3 ?? createS3Client({}, env),
     store: new DynamoFindingsStore({
       table: config.findingsTable,

@@ -13,6 +13,7 @@ import { IssueLog, type IssueReport } from "./parse/IssueLog.js";
 import type { Format } from "./parse/selectParser.js";
 import type { ParseInterest, ParseIssue } from "./parse/types.js";
 import { formatOf, partEvents } from "./readParts.js";
+import type { RuleSet } from "./rules/loadRules.js";
 import type { SigmaRule } from "./rules/sigma/types.js";
 import type { CompiledRule } from "./rules/types.js";
 
@@ -55,6 +56,17 @@ export interface ScanOptions {
   readonly sourceRef?: SourceRef;
   /** What parsers must read in full; defaults to `parseInterest(rules)`. Compute it once per rule set. */
   readonly interest?: ParseInterest;
+}
+
+/** The options of a loaded rule set for every scan that uses it: its parse interest computed once. */
+export function ruleSetOptions(
+  ruleSet: Pick<RuleSet, "rules" | "sigmaRules">,
+): Required<Pick<ScanOptions, "rules" | "sigmaRules" | "interest">> {
+  return {
+    rules: ruleSet.rules,
+    sigmaRules: ruleSet.sigmaRules,
+    interest: parseInterest(ruleSet.rules),
+  };
 }
 
 async function* counted(

@@ -6,7 +6,7 @@ import { expandPaths } from "../input/fileSource.js";
 import type { ByteSource } from "../input/types.js";
 import { loadMacros, loadRules } from "../rules/loadRules.js";
 import type { RuleLoad } from "../rules/types.js";
-import type { ScanSummary } from "../scan.js";
+import { ruleSetOptions, type ScanSummary } from "../scan.js";
 import { formatFindings, isOutputFormat, type OutputFormat } from "../sinks/formatFindings.js";
 import { formatSummary } from "../sinks/formatSummary.js";
 import { ProgressBar } from "./ProgressBar.js";
@@ -137,7 +137,7 @@ export async function scanCommand(
       progress?.update(0, events);
     });
   } else {
-    const options = { rules: ruleSet.rules, sigmaRules: ruleSet.sigmaRules };
+    const options = ruleSetOptions(ruleSet);
     for (const source of sources) {
       const before = events;
       record(
