@@ -1,12 +1,12 @@
 import { type Datamodel, datamodelSpec } from "../model/datamodels.js";
 import type { CimRecord } from "../model/types.js";
+import { detach } from "../parse/detach.js";
 import type { EventPosition } from "../parse/types.js";
 import type { GroupInput, PipelineRow, Row } from "../rules/spl/eval/index.js";
 import type { SubsearchRows } from "../rules/spl/eval/joinCommand.js";
 import { compareScalars } from "../rules/spl/eval/values.js";
 import type { CompiledRule, Subsearch, TstatsPlan } from "../rules/types.js";
 import { type Accumulators, type AggregateValue, createAccumulators } from "./accumulators.js";
-import { detach } from "./detach.js";
 import { offsetOf, orderOf, spanSource } from "./evidenceSpan.js";
 import { findingId } from "./findingId.js";
 import { GroupTable } from "./GroupTable.js";

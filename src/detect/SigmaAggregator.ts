@@ -1,11 +1,11 @@
 import { basename, parseSystemTime } from "../model/toProcessRecord.js";
 import type { ProcessRecord } from "../model/types.js";
+import { detach } from "../parse/detach.js";
 import type { EventPosition, WinEvent } from "../parse/types.js";
 import { EventView } from "../rules/sigma/EventView.js";
 import { SigmaIndex } from "../rules/sigma/SigmaIndex.js";
 import type { SigmaRule } from "../rules/sigma/types.js";
 import type { RuleFault } from "./Aggregator.js";
-import { detach } from "./detach.js";
 import { offsetOf, orderOf, spanSource } from "./evidenceSpan.js";
 import { findingId } from "./findingId.js";
 import { sigmaRiskScore } from "./sigmaRisk.js";

@@ -1,6 +1,6 @@
 import type { CimRecord } from "../model/types.js";
+import { detach } from "../parse/detach.js";
 import type { AggregateSpec } from "../rules/types.js";
-import { detach } from "./detach.js";
 
 /** Value of one aggregation in a finding: `values` a sorted list, `dc`/`count` a number. */
 export type AggregateValue = readonly string[] | number | string | null;

@@ -1,3 +1,4 @@
+import { detach } from "../../parse/detach.js";
 import type { AhoCorasick } from "./AhoCorasick.js";
 
 /** Values remembered at most (then forgotten all at once): ~1 MB of keys at 100 characters. */
@@ -47,7 +48,7 @@ export class MemoScan {
     const found = this.automaton.scanLower(text, hits);
     if (this.memo.size >= MAX_ENTRIES) this.memo.clear();
     // a copy of the key: a value the parser sliced from its text would keep that text alive
-    this.memo.set(` ${text}`.slice(1), hits.slice(0, found));
+    this.memo.set(detach(text), hits.slice(0, found));
     return found;
   }
 
