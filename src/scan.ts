@@ -1,5 +1,5 @@
 import { Aggregator } from "./detect/Aggregator.js";
-import { parseInterest } from "./detect/parseInterest.js";
+import { parseInterest, planInterest } from "./detect/parseInterest.js";
 import { SigmaAggregator } from "./detect/SigmaAggregator.js";
 import { withSigmaInterest } from "./detect/sigmaInterest.js";
 import type { Finding, SourceRef } from "./detect/types.js";
@@ -69,6 +69,39 @@ export function ruleSetOptions(
   };
 }
 
+/** Codes of a scan's own errors (a reader's or parser's code is reported as it is). */
+export const SCAN_ERRORS = { secondPass: "second-pass-failed" } as const;
+
+/**
+ * Reads the input again for the join detections the first pass deferred (see
+ * `AggregatorOptions.secondPass`): only their datasets are parsed and mapped, issues are not
+ * counted twice.
+ */
+async function secondPass(
+  source: ByteSource,
+  aggregator: Aggregator,
+  interest: ParseInterest,
+  toRecord: ReturnType<typeof compileCimMapper>,
+): Promise<void> {
+  const raw = await source.open();
+  try {
+    let ordinal = 0;
+    for await (const part of unwrapParts(raw, source.uri)) {
+      for await (const event of partEvents(part, ++ordinal, {
+        onIssue: () => {},
+        formats: new Set(),
+        interest,
+      })) {
+        if (event.partial) continue;
+        const record = toRecord(event);
+        if (record !== undefined) aggregator.addSecondPass(record);
+      }
+    }
+  } finally {
+    (raw as { destroy?: () => void }).destroy?.();
+  }
+}
+
 async function* counted(
   stream: AsyncIterable<Uint8Array>,
   tally: { bytes: number },
@@ -93,7 +126,7 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
   const raw = await source.open();
   const tally = { bytes: 0 };
   const issues = new IssueLog(options.onIssue);
-  const aggregator = new Aggregator(options.rules);
+  const aggregator = new Aggregator(options.rules, { secondPass: source.once !== true });
   // Sigma and the summary count process records even when no rule reads them.
   const toRecord = compileCimMapper([DATAMODEL.processes, ...aggregator.datamodels()]);
   const sigma = options.sigmaRules?.length ? new SigmaAggregator(options.sigmaRules) : undefined;
@@ -140,6 +173,21 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
   } finally {
     // Release the file handle or socket even when reading stopped early.
     (raw as { destroy?: () => void }).destroy?.();
+  }
+  const second = aggregator.secondPass();
+  if (second !== undefined) {
+    try {
+      await secondPass(source, aggregator, planInterest(second.plans), toRecord);
+    } catch (err) {
+      // the first pass's own error, if any, is the one to report (the second meets it again)
+      if (error === undefined) {
+        const message = (err as Error).message ?? String(err);
+        error = {
+          code: SCAN_ERRORS.secondPass,
+          message: `${source.uri}: second pass for join detections: ${message}`,
+        };
+      }
+    }
   }
   const ref = options.sourceRef ?? { uri: source.uri };
   const findings = [...aggregator.findings(ref), ...(sigma?.findings(ref) ?? [])];

@@ -2,7 +2,7 @@ import { type Datamodel, datamodelSpec } from "../model/datamodels.js";
 import type { CimRecord } from "../model/types.js";
 import { detach } from "../parse/detach.js";
 import type { EventPosition } from "../parse/types.js";
-import type { GroupInput, PipelineRow, Row } from "../rules/spl/eval/index.js";
+import type { GroupInput, GroupTest, PipelineRow, Row } from "../rules/spl/eval/index.js";
 import type { SubsearchRows } from "../rules/spl/eval/joinCommand.js";
 import { compareScalars } from "../rules/spl/eval/values.js";
 import type { CompiledRule, Subsearch, TstatsPlan } from "../rules/types.js";
@@ -79,6 +79,38 @@ interface Slot {
   index: RuleIndex;
 }
 
+/** A rule's own tstats left to the second pass (see `AggregatorOptions.secondPass`). */
+interface Deferred {
+  readonly rule: CompiledRule;
+  /** Its index in `rules`. */
+  readonly at: number;
+  readonly unit: Unit;
+  /** Set by `secondPass`: whether a record's group can match the join at all. */
+  test: GroupTest | undefined;
+}
+
+export interface AggregatorOptions {
+  /**
+   * Leaves to a second pass over the same input the own tstats of each detection whose first
+   * pipe after it is an inner join on its by-fields when that tstats reads every record of its
+   * dataset (no image names, no literals): e.g. every process grouped by `process_guid`, joined
+   * with rare file writes. After the first pass `secondPass` tells whether any subsearch has
+   * rows; only then does the caller read the input again and give its records to
+   * `addSecondPass`, which keeps only the groups the join can match. The findings are the same;
+   * what changes is memory: such a tstats kept one group per process for the whole scan
+   * (bench/run.ts (m) on the unique-process corpus: ~1 million groups, peak RSS 1.3 GB for
+   * 300 MB), and most inputs never need the second pass. Off for an input that can be read
+   * only once (stdin).
+   * @default false
+   */
+  readonly secondPass?: boolean;
+}
+
+/** What a second pass must read: the datasets and literals of the tstats it fills. */
+export interface SecondPass {
+  readonly plans: readonly TstatsPlan[];
+}
+
 /** Orders groups as tstats returns them: by their by-values, numbers numerically. */
 function compareValues(a: readonly string[], b: readonly string[]): number {
   for (let i = 0; i < a.length; i++) {
@@ -141,9 +173,26 @@ export class Aggregator {
   /** ISO-8601 text of each start id, made when findings first need it. */
   private readonly startTexts: (string | undefined)[] = [];
 
-  constructor(private readonly rules: readonly CompiledRule[]) {
+  /** Own tstats left to the second pass, by dataset (see `AggregatorOptions.secondPass`). */
+  private readonly deferred = new Map<Datamodel, Deferred[]>();
+
+  constructor(
+    private readonly rules: readonly CompiledRule[],
+    options: AggregatorOptions = {},
+  ) {
     const shared = new Map<string, Unit>();
-    const unitFor = (plan: TstatsPlan, owner: CompiledRule): Unit => {
+    const uses = new Map<string, number>();
+    for (const rule of rules)
+      for (const plan of [rule, ...(rule.subsearches ?? [])])
+        if (plan.signature !== undefined)
+          uses.set(plan.signature, (uses.get(plan.signature) ?? 0) + 1);
+    const defer = (rule: CompiledRule): boolean =>
+      options.secondPass === true &&
+      rule.pipeline?.prefilters === true &&
+      rule.names === null &&
+      rule.literals === null &&
+      (rule.signature === undefined || uses.get(rule.signature) === 1);
+    const unitFor = (plan: TstatsPlan, owner: CompiledRule, later = false): Unit => {
       const known = plan.signature === undefined ? undefined : shared.get(plan.signature);
       if (known !== undefined) return known;
       const unit: Unit = {
@@ -156,6 +205,7 @@ export class Aggregator {
       };
       if (plan.by.length > this.tuple.length) this.tuple = new Int32Array(plan.by.length);
       if (plan.signature !== undefined) shared.set(plan.signature, unit);
+      if (later) return unit;
       let slot = this.slots.get(plan.datamodel);
       if (slot === undefined) {
         slot = { units: [], index: new RuleIndex([]) };
@@ -164,10 +214,16 @@ export class Aggregator {
       slot.units.push(unit);
       return unit;
     };
-    this.units = rules.map((rule) => ({
-      main: unitFor(rule, rule),
-      subs: (rule.subsearches ?? []).map((sub) => unitFor(sub, rule)),
-    }));
+    this.units = rules.map((rule, at) => {
+      const later = defer(rule);
+      const main = unitFor(rule, rule, later);
+      if (later) {
+        const list = this.deferred.get(rule.datamodel) ?? [];
+        list.push({ rule, at, unit: main, test: undefined });
+        this.deferred.set(rule.datamodel, list);
+      }
+      return { main, subs: (rule.subsearches ?? []).map((sub) => unitFor(sub, rule)) };
+    });
     for (const [datamodel, slot] of this.slots)
       slot.index = new RuleIndex(
         slot.units.map((u) => u.plan),
@@ -192,7 +248,55 @@ export class Aggregator {
 
   /** The datasets the rules read: records of any other one need not be built. */
   datamodels(): Datamodel[] {
-    return [...this.slots.keys()];
+    return [...new Set([...this.slots.keys(), ...this.deferred.keys()])];
+  }
+
+  /**
+   * After the first pass: the tstats a second pass over the input must fill, or undefined when
+   * none is needed (no deferred detection's join has a key, so it can give no finding).
+   * Call once; records then go to `addSecondPass`.
+   */
+  secondPass(): SecondPass | undefined {
+    const plans: TstatsPlan[] = [];
+    for (const list of this.deferred.values()) {
+      for (const d of list) {
+        const units = this.units[d.at] as { subs: readonly Unit[] };
+        const rows = this.subsearchSource(d.rule, units.subs, (u) => this.inOrder(u, u.groups));
+        const join = d.rule.pipeline?.prefilter(rows);
+        d.test = join === undefined || join.keys === 0 ? undefined : join.test;
+        if (d.test !== undefined) plans.push(d.rule);
+      }
+    }
+    return plans.length === 0 ? undefined : { plans };
+  }
+
+  /** Counts a record of the second pass in the deferred tstats whose join can match its group. */
+  addSecondPass(record: CimRecord): void {
+    const list = this.deferred.get(record.datamodel);
+    if (list === undefined) return;
+    const read = this.reader.reset(record);
+    this.stamp = (this.stamp + 1) >>> 0 || this.restamp();
+    for (const d of list) {
+      if (d.test === undefined) continue;
+      const unit = d.unit;
+      try {
+        if (!unit.plan.match(read)) continue;
+        if (!d.test((i) => this.recordValue(unit, record, i))) continue;
+      } catch (err) {
+        this.recordFault(unit.owner, err, offsetOf(record.position));
+        continue;
+      }
+      this.update(unit, record);
+    }
+  }
+
+  /** The `i`-th by-value of `unit` for `record`, as its group would show it (see `valueAt`). */
+  private recordValue(unit: Unit, record: CimRecord, i: number): string {
+    const id = this.slotValue(record, unit.slots[i] as number);
+    if (unit.plan.by[i] !== "_time")
+      return id === -1 ? unit.plan.fillnull : (this.texts[id] as string);
+    if (id === -1) return unit.plan.fillnull;
+    return iso(this.starts[id] as number) ?? unit.plan.fillnull;
   }
 
   add(record: CimRecord): void {
@@ -370,7 +474,7 @@ export class Aggregator {
       // the subsearch only for the rows its own rows can match (see `subsearchSource`).
       const subGroups = units.subs.reduce((n, u) => n + u.groups.length, 0);
       const keep =
-        main.groups.length > subGroups ? rule.pipeline?.prefilter(subsearches) : undefined;
+        main.groups.length > subGroups ? rule.pipeline?.prefilter(subsearches)?.test : undefined;
       const kept =
         keep === undefined
           ? main.groups

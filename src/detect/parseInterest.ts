@@ -1,6 +1,6 @@
 import { EVENT_IDS_BY_DATAMODEL } from "../model/toCimRecord.js";
 import type { ParseInterest } from "../parse/types.js";
-import type { CompiledRule } from "../rules/types.js";
+import type { CompiledRule, TstatsPlan } from "../rules/types.js";
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -13,16 +13,21 @@ function escapeRegExp(s: string): string {
  * rules, nothing needs a full parse.
  */
 export function parseInterest(rules: readonly CompiledRule[]): ParseInterest {
-  if (rules.length === 0) return { eventIds: new Set() };
+  return planInterest(rules.flatMap((rule) => [rule, ...(rule.subsearches ?? [])]));
+}
+
+/** `parseInterest` of tstats plans themselves (e.g. those a second pass fills). */
+export function planInterest(
+  plans: readonly Pick<TstatsPlan, "datamodel" | "literals">[],
+): ParseInterest {
+  if (plans.length === 0) return { eventIds: new Set() };
   const eventIds = new Set<number>();
   const literals = new Set<string>();
   let guaranteed = true;
-  for (const rule of rules) {
-    for (const plan of [rule, ...(rule.subsearches ?? [])]) {
-      for (const id of EVENT_IDS_BY_DATAMODEL[plan.datamodel]) eventIds.add(id);
-      if (plan.literals === null) guaranteed = false;
-      else for (const l of plan.literals) literals.add(l);
-    }
+  for (const plan of plans) {
+    for (const id of EVENT_IDS_BY_DATAMODEL[plan.datamodel]) eventIds.add(id);
+    if (plan.literals === null) guaranteed = false;
+    else for (const l of plan.literals) literals.add(l);
   }
   if (!guaranteed) return { eventIds };
   const sorted = [...literals].sort((a, b) => b.length - a.length);

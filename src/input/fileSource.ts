@@ -42,6 +42,7 @@ export function fileSource(path: string, size?: number): ByteSource {
 export function stdinSource(): ByteSource {
   return {
     uri: "stdin:",
+    once: true,
     async open() {
       return process.stdin;
     },

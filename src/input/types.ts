@@ -4,6 +4,8 @@ export interface ByteSource {
   readonly uri: string;
   /** Size in bytes when known before reading (for progress and limits). */
   readonly size?: number;
+  /** Set when the bytes can be read only once (stdin): a scan then makes a single pass. */
+  readonly once?: true;
   /** Opens a fresh byte stream. Throws `InputError` when the bytes cannot be had. */
   open(): Promise<AsyncIterable<Uint8Array>>;
 }

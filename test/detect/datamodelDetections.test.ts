@@ -418,6 +418,7 @@ describe("security_content detections over Registry, Filesystem and Network_Traf
     const off = <P extends Pipeline>(p: P): P => ({
       ...p,
       prefilter: () => undefined,
+      prefilters: false,
       groupKey: () => null,
     });
     const plain = rules.map((r) => ({

@@ -3,6 +3,8 @@ export { type ConvertedRegex, convertPcre } from "./pcre.js";
 export {
   compilePipes,
   type GroupInput,
+  type GroupTest,
+  type JoinKeyTest,
   type Pipeline,
   type PipelineRow,
   type PipeOptions,

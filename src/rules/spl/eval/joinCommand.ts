@@ -152,6 +152,15 @@ export function keyOf(row: Row, fields: readonly string[]): string | undefined {
   return JSON.stringify(parts);
 }
 
+/** A row's fields and values as one text, fields in name order. */
+function rowText(row: Row): string {
+  return JSON.stringify(
+    Object.keys(row)
+      .sort()
+      .map((k) => [k, row[k]]),
+  );
+}
+
 function merge(main: Row, sub: Row, overwrite: boolean): Row {
   const row: Row = Object.create(null);
   Object.assign(row, overwrite ? main : sub, overwrite ? sub : main);
@@ -213,11 +222,21 @@ export function joinStage(spec: JoinSpec, subsearch: number): JoinStage {
         if (spec.type === "left") out.push(item);
         continue;
       }
-      for (const [at, sub] of hits) {
+      // Several hits: each finding is named by its subsearch row's content (and its ordinal
+      // among equal rows), not its position, which depends on which rows the join asked for.
+      const equal = hits.length > 1 ? new Map<string, number>() : undefined;
+      for (const [, sub] of hits) {
+        let variant: string | undefined;
+        if (equal !== undefined) {
+          const text = rowText(sub);
+          const n = equal.get(text) ?? 0;
+          equal.set(text, n + 1);
+          variant = `${item.variant ?? ""}[${subsearch}:${text}${n === 0 ? "" : `#${n}`}]`;
+        }
         out.push({
           ...item,
           row: merge(item.row, sub, spec.overwrite),
-          ...(hits.length > 1 ? { variant: `${item.variant ?? ""}[${subsearch}:${at}]` } : {}),
+          ...(variant === undefined ? {} : { variant }),
         });
       }
     }

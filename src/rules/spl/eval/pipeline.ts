@@ -102,6 +102,13 @@ export type SubsearchInput = SubsearchRows | readonly (readonly Row[])[];
 /** A test of a group's by-values (read by index). */
 export type GroupTest = (byValue: (i: number) => string) => boolean;
 
+/** The test of whether a group can match a join at all, and how many join keys it knows. */
+export interface JoinKeyTest {
+  readonly test: GroupTest;
+  /** Distinct keys of the subsearch rows: 0 when no group can match. */
+  readonly keys: number;
+}
+
 /** The pipes after tstats, compiled once, run over one detection's groups when findings are built. */
 export interface Pipeline {
   /**
@@ -117,9 +124,11 @@ export interface Pipeline {
   /**
    * When the first join is inner and its fields still hold tstats by-values: given the
    * subsearch rows (all of them are read), a test that is false for groups the join would
-   * drop anyway, so that a caller can skip them. Undefined otherwise.
+   * drop anyway, so that a caller can skip them. Undefined otherwise (see `prefilters`).
    */
-  prefilter(subsearches: SubsearchInput): GroupTest | undefined;
+  prefilter(subsearches: SubsearchInput): JoinKeyTest | undefined;
+  /** Whether `prefilter` gives a test: the first join is inner on unchanged tstats by-values. */
+  readonly prefilters: boolean;
   /**
    * For a subsearch's own pipes: when `fields` of its final rows still hold tstats by-values,
    * the key (`keyOf` over `fields`) a group's row will have, from its by-values; so that a join
@@ -298,7 +307,7 @@ function subsearchRows(input: SubsearchInput): SubsearchRows {
 function joinPushdown(
   stages: readonly Stage[],
   spec: RowSpec,
-): ((subsearches: SubsearchInput) => GroupTest) | null {
+): ((subsearches: SubsearchInput) => JoinKeyTest) | null {
   const at = stages.findIndex((s) => "join" in s);
   const join = stages[at];
   if (join === undefined || !("join" in join) || join.spec === undefined) return null;
@@ -314,7 +323,7 @@ function joinPushdown(
       const k = keyOf(row, js.fields);
       if (k !== undefined) keys.add(k);
     }
-    return (byValue) => keys.has(key(byValue));
+    return { test: (byValue) => keys.has(key(byValue)), keys: keys.size };
   };
 }
 
@@ -427,6 +436,7 @@ export function compilePipes(
     prefilter(subsearches) {
       return pushdown === null ? undefined : pushdown(subsearches);
     },
+    prefilters: pushdown !== null,
     groupKey(fields) {
       if (fields.length === 0) return null;
       const effects = stages.map((s) => ("rows" in s ? s.effect : undefined));
