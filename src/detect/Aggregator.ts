@@ -7,6 +7,7 @@ import type { SubsearchRows } from "../rules/spl/eval/joinCommand.js";
 import { compareScalars } from "../rules/spl/eval/values.js";
 import type { CompiledRule, Subsearch, TstatsPlan } from "../rules/types.js";
 import { type Accumulators, type AggregateValue, createAccumulators } from "./accumulators.js";
+import { type DeferredUse, deferJoins, planKey } from "./deferJoins.js";
 import { offsetOf, orderOf, spanSource } from "./evidenceSpan.js";
 import { findingId } from "./findingId.js";
 import { GroupTable } from "./GroupTable.js";
@@ -79,24 +80,23 @@ interface Slot {
   index: RuleIndex;
 }
 
-/** A rule's own tstats left to the second pass (see `AggregatorOptions.secondPass`). */
+/** A tstats left to the second pass (see `AggregatorOptions.secondPass`). */
 interface Deferred {
-  readonly rule: CompiledRule;
-  /** Its index in `rules`. */
-  readonly at: number;
   readonly unit: Unit;
-  /** Set by `secondPass`: whether a record's group can match the join at all. */
+  readonly uses: readonly DeferredUse[];
+  /** Set by `secondPass`: whether a record's group can match one of its joins at all. */
   test: GroupTest | undefined;
 }
 
 export interface AggregatorOptions {
   /**
-   * Leaves to a second pass over the same input the own tstats of each detection whose first
-   * pipe after it is an inner join on its by-fields when that tstats reads every record of its
-   * dataset (no image names, no literals): e.g. every process grouped by `process_guid`, joined
-   * with rare file writes. After the first pass `secondPass` tells whether any subsearch has
-   * rows; only then does the caller read the input again and give its records to
-   * `addSecondPass`, which keeps only the groups the join can match. The findings are the same;
+   * Leaves to a second pass over the same input each side of a detection's first join (on
+   * fields holding tstats by-values) that reads every record of its dataset (no image names,
+   * no literals) when the other side does not (see `deferJoins`): e.g. every process grouped by
+   * `process_guid`, joined with rare file writes. After the first pass `secondPass` tells
+   * whether the other sides have any key; only then does the caller read the input again and
+   * give its records to `addSecondPass`, which keeps only the groups whose key the other side
+   * has (an inner join's own side; a subsearch of any join). The findings are the same;
    * what changes is memory: such a tstats kept one group per process for the whole scan
    * (bench/run.ts (m) on the unique-process corpus: ~1 million groups, peak RSS 1.3 GB for
    * 300 MB), and most inputs never need the second pass. Off for an input that can be read
@@ -173,7 +173,7 @@ export class Aggregator {
   /** ISO-8601 text of each start id, made when findings first need it. */
   private readonly startTexts: (string | undefined)[] = [];
 
-  /** Own tstats left to the second pass, by dataset (see `AggregatorOptions.secondPass`). */
+  /** Tstats left to the second pass, by dataset (see `AggregatorOptions.secondPass`). */
   private readonly deferred = new Map<Datamodel, Deferred[]>();
 
   constructor(
@@ -181,18 +181,8 @@ export class Aggregator {
     options: AggregatorOptions = {},
   ) {
     const shared = new Map<string, Unit>();
-    const uses = new Map<string, number>();
-    for (const rule of rules)
-      for (const plan of [rule, ...(rule.subsearches ?? [])])
-        if (plan.signature !== undefined)
-          uses.set(plan.signature, (uses.get(plan.signature) ?? 0) + 1);
-    const defer = (rule: CompiledRule): boolean =>
-      options.secondPass === true &&
-      rule.pipeline?.prefilters === true &&
-      rule.names === null &&
-      rule.literals === null &&
-      (rule.signature === undefined || uses.get(rule.signature) === 1);
-    const unitFor = (plan: TstatsPlan, owner: CompiledRule, later = false): Unit => {
+    const later = options.secondPass === true ? deferJoins(rules) : new Map();
+    const unitFor = (plan: TstatsPlan, owner: CompiledRule): Unit => {
       const known = plan.signature === undefined ? undefined : shared.get(plan.signature);
       if (known !== undefined) return known;
       const unit: Unit = {
@@ -205,7 +195,13 @@ export class Aggregator {
       };
       if (plan.by.length > this.tuple.length) this.tuple = new Int32Array(plan.by.length);
       if (plan.signature !== undefined) shared.set(plan.signature, unit);
-      if (later) return unit;
+      const uses = later.get(planKey(plan));
+      if (uses !== undefined) {
+        const list = this.deferred.get(plan.datamodel) ?? [];
+        list.push({ unit, uses, test: undefined });
+        this.deferred.set(plan.datamodel, list);
+        return unit;
+      }
       let slot = this.slots.get(plan.datamodel);
       if (slot === undefined) {
         slot = { units: [], index: new RuleIndex([]) };
@@ -214,16 +210,10 @@ export class Aggregator {
       slot.units.push(unit);
       return unit;
     };
-    this.units = rules.map((rule, at) => {
-      const later = defer(rule);
-      const main = unitFor(rule, rule, later);
-      if (later) {
-        const list = this.deferred.get(rule.datamodel) ?? [];
-        list.push({ rule, at, unit: main, test: undefined });
-        this.deferred.set(rule.datamodel, list);
-      }
-      return { main, subs: (rule.subsearches ?? []).map((sub) => unitFor(sub, rule)) };
-    });
+    this.units = rules.map((rule) => ({
+      main: unitFor(rule, rule),
+      subs: (rule.subsearches ?? []).map((sub) => unitFor(sub, rule)),
+    }));
     for (const [datamodel, slot] of this.slots)
       slot.index = new RuleIndex(
         slot.units.map((u) => u.plan),
@@ -260,14 +250,32 @@ export class Aggregator {
     const plans: TstatsPlan[] = [];
     for (const list of this.deferred.values()) {
       for (const d of list) {
-        const units = this.units[d.at] as { subs: readonly Unit[] };
-        const rows = this.subsearchSource(d.rule, units.subs, (u) => this.inOrder(u, u.groups));
-        const join = d.rule.pipeline?.prefilter(rows);
-        d.test = join === undefined || join.keys === 0 ? undefined : join.test;
-        if (d.test !== undefined) plans.push(d.rule);
+        const tests = d.uses.flatMap((use) => {
+          const t = this.joinTest(use);
+          return t === undefined ? [] : [t];
+        });
+        d.test = tests.length <= 1 ? tests[0] : (byValue) => tests.some((t) => t(byValue));
+        if (d.test !== undefined) plans.push(d.unit.plan);
       }
     }
     return plans.length === 0 ? undefined : { plans };
+  }
+
+  /** For one use of a deferred tstats: which of its groups the join can match, if any. */
+  private joinTest(use: DeferredUse): GroupTest | undefined {
+    const rule = this.rules[use.rule] as CompiledRule;
+    const units = this.units[use.rule] as { main: Unit; subs: readonly Unit[] };
+    if (use.kind === "main") {
+      const rows = this.subsearchSource(rule, units.subs, (u) => this.inOrder(u, u.groups));
+      const join = rule.pipeline?.prefilter(rows);
+      return join === undefined || join.keys === 0 ? undefined : join.test;
+    }
+    const join = rule.pipeline?.firstJoin;
+    if (join === undefined || join === null) return undefined;
+    const main = units.main;
+    const keys = new Set(main.groups.map((t) => join.key((i) => this.valueAt(main, t, i))));
+    const subKey = use.subKey;
+    return keys.size === 0 ? undefined : (byValue) => keys.has(subKey(byValue));
   }
 
   /** Counts a record of the second pass in the deferred tstats whose join can match its group. */

@@ -419,6 +419,7 @@ describe("security_content detections over Registry, Filesystem and Network_Traf
       ...p,
       prefilter: () => undefined,
       prefilters: false,
+      firstJoin: null,
       groupKey: () => null,
     });
     const plain = rules.map((r) => ({

@@ -2,6 +2,7 @@ export { compileCondition, compileExpression } from "./compileEval.js";
 export { type ConvertedRegex, convertPcre } from "./pcre.js";
 export {
   compilePipes,
+  type FirstJoin,
   type GroupInput,
   type GroupTest,
   type JoinKeyTest,

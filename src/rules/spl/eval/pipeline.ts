@@ -102,6 +102,16 @@ export type SubsearchInput = SubsearchRows | readonly (readonly Row[])[];
 /** A test of a group's by-values (read by index). */
 export type GroupTest = (byValue: (i: number) => string) => boolean;
 
+/** A detection's first join on fields that still hold its tstats by-values. */
+export interface FirstJoin {
+  /** The index of the subsearch it reads (see `PipeOptions.subsearch`). */
+  readonly subsearch: number;
+  readonly type: JoinSpec["type"];
+  readonly fields: readonly string[];
+  /** The key (`keyOf` over `fields`) a group's row has at the join, from its by-values. */
+  readonly key: (byValue: (i: number) => string) => string;
+}
+
 /** The test of whether a group can match a join at all, and how many join keys it knows. */
 export interface JoinKeyTest {
   readonly test: GroupTest;
@@ -129,6 +139,8 @@ export interface Pipeline {
   prefilter(subsearches: SubsearchInput): JoinKeyTest | undefined;
   /** Whether `prefilter` gives a test: the first join is inner on unchanged tstats by-values. */
   readonly prefilters: boolean;
+  /** The first join, when its fields still hold tstats by-values; null otherwise. */
+  readonly firstJoin: FirstJoin | null;
   /**
    * For a subsearch's own pipes: when `fields` of its final rows still hold tstats by-values,
    * the key (`keyOf` over `fields`) a group's row will have, from its by-values; so that a join
@@ -301,29 +313,30 @@ function subsearchRows(input: SubsearchInput): SubsearchRows {
 }
 
 /**
- * The first join, when it is inner and its fields still hold tstats by-values unchanged (see
- * `joinKeySources`): given the subsearch rows, a test of whether a group can match at all.
+ * The first join, when its fields still hold tstats by-values unchanged (see `joinKeySources`):
+ * its subsearch, type and fields, and a group's key from its by-values.
  */
-function joinPushdown(
-  stages: readonly Stage[],
-  spec: RowSpec,
-): ((subsearches: SubsearchInput) => JoinKeyTest) | null {
+function firstJoinOf(stages: readonly Stage[], spec: RowSpec): FirstJoin | null {
   const at = stages.findIndex((s) => "join" in s);
   const join = stages[at];
   if (join === undefined || !("join" in join) || join.spec === undefined) return null;
   const { spec: js, subsearch } = join;
-  if (js.type !== "inner" || subsearch === undefined) return null;
+  if (subsearch === undefined) return null;
   const effects = stages.slice(0, at).map((s) => ("rows" in s ? s.effect : undefined));
   const sources = joinKeySources(spec.by, initialNames(spec), effects, js.fields);
   if (sources === null) return null;
-  const key = keyFrom(spec, sources);
+  return { subsearch, type: js.type, fields: js.fields, key: keyFrom(spec, sources) };
+}
+
+/** Given the subsearch rows, a test of whether a group can match the (inner) first join at all. */
+function joinPushdown(join: FirstJoin): (subsearches: SubsearchInput) => JoinKeyTest {
   return (subsearches) => {
     const keys = new Set<string>();
-    for (const row of subsearchRows(subsearches)(subsearch)) {
-      const k = keyOf(row, js.fields);
+    for (const row of subsearchRows(subsearches)(join.subsearch)) {
+      const k = keyOf(row, join.fields);
       if (k !== undefined) keys.add(k);
     }
-    return { test: (byValue) => keys.has(key(byValue)), keys: keys.size };
+    return { test: (byValue) => keys.has(join.key(byValue)), keys: keys.size };
   };
 }
 
@@ -350,7 +363,9 @@ export function compilePipes(
 ): Pipeline {
   const stages = pipes.map((p) => compilePipe(p, options)).filter((s): s is Stage => s !== null);
   const plainName = plainNamer(spec.object);
-  const pushdown = joinPushdown(stages, spec);
+  const firstJoin = firstJoinOf(stages, spec);
+  const pushdown =
+    firstJoin === null || firstJoin.type !== "inner" ? null : joinPushdown(firstJoin);
   const timeNames = new Set([...spec.count, ...spec.minTime, ...spec.maxTime].map(plainName));
 
   const initial = (g: GroupInput): Row => {
@@ -437,6 +452,7 @@ export function compilePipes(
       return pushdown === null ? undefined : pushdown(subsearches);
     },
     prefilters: pushdown !== null,
+    firstJoin,
     groupKey(fields) {
       if (fields.length === 0) return null;
       const effects = stages.map((s) => ("rows" in s ? s.effect : undefined));
