@@ -2,12 +2,12 @@ import { type Datamodel, datamodelSpec } from "../model/datamodels.js";
 import type { CimRecord } from "../model/types.js";
 import { detach } from "../parse/detach.js";
 import type { EventPosition } from "../parse/types.js";
-import type { GroupInput, GroupTest, PipelineRow, Row } from "../rules/spl/eval/index.js";
+import type { GroupInput, GroupTest, Pipeline, PipelineRow, Row } from "../rules/spl/eval/index.js";
 import type { SubsearchRows } from "../rules/spl/eval/joinCommand.js";
 import { compareScalars } from "../rules/spl/eval/values.js";
 import type { CompiledRule, Subsearch, TstatsPlan } from "../rules/types.js";
 import { type Accumulators, type AggregateValue, createAccumulators } from "./accumulators.js";
-import { type DeferredUse, deferJoins, planKey } from "./deferJoins.js";
+import { type DeferredUse, deferJoins, type PlanKey, planKey } from "./deferJoins.js";
 import { offsetOf, orderOf, spanSource } from "./evidenceSpan.js";
 import { findingId } from "./findingId.js";
 import { GroupTable } from "./GroupTable.js";
@@ -72,6 +72,12 @@ interface Unit {
   readonly slots: Int32Array;
   /** The id of `plan.fillnull`, a missing by-field's value. */
   readonly fillId: number;
+  /**
+   * Whether a new group's row can survive the pipes at all (`Pipeline.recordFilter`): a group
+   * it rejects is never kept. Null when no pipe decides from by-values, or when the tstats is
+   * shared (other pipes may keep the group).
+   */
+  readonly filter: GroupTest | null;
 }
 
 /** The tstats of one dataset and the index that picks the candidates among them per record. */
@@ -182,7 +188,12 @@ export class Aggregator {
   ) {
     const shared = new Map<string, Unit>();
     const later = options.secondPass === true ? deferJoins(rules) : new Map();
-    const unitFor = (plan: TstatsPlan, owner: CompiledRule): Unit => {
+    const uses = new Map<PlanKey, number>();
+    for (const rule of rules) {
+      for (const plan of [rule, ...(rule.subsearches ?? [])])
+        uses.set(planKey(plan), (uses.get(planKey(plan)) ?? 0) + 1);
+    }
+    const unitFor = (plan: TstatsPlan, owner: CompiledRule, pipeline?: Pipeline): Unit => {
       const known = plan.signature === undefined ? undefined : shared.get(plan.signature);
       if (known !== undefined) return known;
       const unit: Unit = {
@@ -192,13 +203,14 @@ export class Aggregator {
         groups: [],
         slots: Int32Array.from(plan.by, (f) => this.slotFor(f, plan.span)),
         fillId: this.idOf(plan.fillnull),
+        filter: uses.get(planKey(plan)) === 1 ? (pipeline?.recordFilter ?? null) : null,
       };
       if (plan.by.length > this.tuple.length) this.tuple = new Int32Array(plan.by.length);
       if (plan.signature !== undefined) shared.set(plan.signature, unit);
-      const uses = later.get(planKey(plan));
-      if (uses !== undefined) {
+      const deferredUses = later.get(planKey(plan));
+      if (deferredUses !== undefined) {
         const list = this.deferred.get(plan.datamodel) ?? [];
-        list.push({ unit, uses, test: undefined });
+        list.push({ unit, uses: deferredUses, test: undefined });
         this.deferred.set(plan.datamodel, list);
         return unit;
       }
@@ -211,8 +223,8 @@ export class Aggregator {
       return unit;
     };
     this.units = rules.map((rule) => ({
-      main: unitFor(rule, rule),
-      subs: (rule.subsearches ?? []).map((sub) => unitFor(sub, rule)),
+      main: unitFor(rule, rule, rule.pipeline),
+      subs: (rule.subsearches ?? []).map((sub) => unitFor(sub, rule, sub.pipeline)),
     }));
     for (const [datamodel, slot] of this.slots)
       slot.index = new RuleIndex(
@@ -296,6 +308,14 @@ export class Aggregator {
       }
       this.update(unit, record);
     }
+  }
+
+  /** The `i`-th by-value of the tuple being counted in `unit` (see `update`, `valueAt`). */
+  private tupleValue(unit: Unit, i: number): string {
+    const id = this.tuple[i] as number;
+    if (unit.plan.by[i] !== "_time") return this.texts[id] as string;
+    if (id === -1) return unit.plan.fillnull;
+    return iso(this.starts[id] as number) ?? unit.plan.fillnull;
   }
 
   /** The `i`-th by-value of `unit` for `record`, as its group would show it (see `valueAt`). */
@@ -383,7 +403,16 @@ export class Aggregator {
       // a missing value is `fillnull`'s (`_time` keeps -1: no time)
       tuple[i] = id === -1 && plan.by[i] !== "_time" ? unit.fillId : id;
     }
-    const index = unit.table.findOrAdd(tuple);
+    let index: number;
+    if (unit.filter === null) index = unit.table.findOrAdd(tuple);
+    else {
+      // a group is tested once, when first seen; one its pipes drop is never kept
+      index = unit.table.find(tuple);
+      if (index === -1) {
+        if (!unit.filter((i) => this.tupleValue(unit, i))) return;
+        index = unit.table.findOrAdd(tuple);
+      }
+    }
     const t = record.time;
     if (index === unit.groups.length) {
       const acc = createAccumulators(plan.aggregates);

@@ -30,6 +30,21 @@ export class GroupTable {
     return this.tuples[g * this.width + i] as number;
   }
 
+  /** The group of the tuple `ids[0, width)`, or -1 when there is none. */
+  find(ids: Int32Array): number {
+    const { width, tuples, slots, mask } = this;
+    let s = hash(ids, 0, width) & mask;
+    for (;;) {
+      const entry = slots[s] as number;
+      if (entry === 0) return -1;
+      const base = (entry - 1) * width;
+      let i = 0;
+      while (i < width && tuples[base + i] === ids[i]) i++;
+      if (i === width) return entry - 1;
+      s = (s + 1) & mask;
+    }
+  }
+
   /** The group of the tuple `ids[0, width)`, added as the next number when it is new. */
   findOrAdd(ids: Int32Array): number {
     const { width, tuples, slots, mask } = this;

@@ -420,6 +420,7 @@ describe("security_content detections over Registry, Filesystem and Network_Traf
       prefilter: () => undefined,
       prefilters: false,
       firstJoin: null,
+      recordFilter: null,
       groupKey: () => null,
     });
     const plain = rules.map((r) => ({

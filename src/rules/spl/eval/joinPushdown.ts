@@ -4,7 +4,8 @@
  * effect may do anything, and stops the analysis.
  */
 export type Effect =
-  | { readonly kind: "filter" }
+  /** `reads`: the fields the filter reads, when known (see `filterPrefix`). */
+  | { readonly kind: "filter"; readonly reads?: ReadonlySet<string> }
   | { readonly kind: "rename"; readonly moves: ReadonlyArray<(name: string) => string | null> }
   /** `table`/`fields`: the fields not kept are removed. */
   | { readonly kind: "keep"; readonly keeps: (name: string) => boolean }
@@ -12,8 +13,15 @@ export type Effect =
       readonly kind: "write";
       /** Fields written in place: a field matching one of these becomes unknown. */
       readonly matching?: (name: string) => boolean;
-      /** Fields assigned in order; `from` when the value is a copy of that field. */
-      readonly assigns: ReadonlyArray<{ readonly to: string; readonly from?: string }>;
+      /**
+       * Fields assigned in order; `from` when the value is a copy of that field, `reads` the
+       * fields its value is computed from when known.
+       */
+      readonly assigns: ReadonlyArray<{
+        readonly to: string;
+        readonly from?: string;
+        readonly reads?: ReadonlySet<string>;
+      }>;
     };
 
 /**

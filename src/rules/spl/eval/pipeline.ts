@@ -10,7 +10,7 @@ import {
   type SubsearchRows,
 } from "./joinCommand.js";
 import { type Effect, joinKeySources } from "./joinPushdown.js";
-import { regexStage, rexStage } from "./regexCommands.js";
+import { regexField, regexStage, rexStage } from "./regexCommands.js";
 import {
   convertStage,
   convertTargets,
@@ -25,6 +25,7 @@ import {
   tableStage,
   whereStage,
 } from "./rowCommands.js";
+import { evalReads, filterPrefix, searchReads } from "./rowPushdown.js";
 import { compileSearchCommand } from "./searchRows.js";
 import { eventstatsStage, type Item, statsStage, type TableStage } from "./statsCommands.js";
 import { subsearchFilterStage } from "./subsearchFilter.js";
@@ -142,6 +143,13 @@ export interface Pipeline {
   /** The first join, when its fields still hold tstats by-values; null otherwise. */
   readonly firstJoin: FirstJoin | null;
   /**
+   * A test of a group's by-values that is false when the leading row pipes drop its row
+   * whatever its count, times and aggregations (see `filterPrefix`): such a group need not be
+   * kept at all. Null when no leading pipe decides from by-values alone. A pipe that throws
+   * keeps the group (its fault is reported when the findings are built).
+   */
+  readonly recordFilter: GroupTest | null;
+  /**
    * For a subsearch's own pipes: when `fields` of its final rows still hold tstats by-values,
    * the key (`keyOf` over `fields`) a group's row will have, from its by-values; so that a join
    * can be given only the groups it can match. Null otherwise.
@@ -159,8 +167,6 @@ type Stage =
   | { readonly rows: RowStage; readonly effect?: Effect }
   | { readonly table: TableStage }
   | { readonly join: JoinStage; readonly spec?: JoinSpec; readonly subsearch?: number };
-
-const FILTER: Effect = { kind: "filter" };
 
 /** What a `| convert` writes: its fields in place, or its `as` targets. */
 function convertEffect(args: string): Effect {
@@ -217,7 +223,9 @@ function compileSearch(args: string, options: PipeOptions): Stage | null {
   const sub = /^\s*\[([\s\S]*)\]\s*$/.exec(args);
   if (sub === null) {
     const test = compileSearchCommand(args);
-    return test === null ? null : { rows: test, effect: FILTER };
+    return test === null
+      ? null
+      : { rows: test, effect: { kind: "filter", reads: searchReads(args) } };
   }
   const text = (sub[1] as string).trim();
   return { join: subsearchFilterStage(compileSubsearch(text, options, "| search [...]")) };
@@ -232,13 +240,16 @@ function compileOne(command: string, args: string, options: PipeOptions): Stage 
     case "search":
       return compileSearch(args, options);
     case "where":
-      return { rows: whereStage(args), effect: FILTER };
+      return { rows: whereStage(args), effect: { kind: "filter", reads: evalReads(args) } };
     case "eval":
       return { rows: evalStage(args), effect: { kind: "write", assigns: evalTargets(args) } };
     case "rename":
       return { rows: renameStage(args), effect: { kind: "rename", moves: renameMoves(args) } };
     case "regex":
-      return { rows: regexStage(args), effect: FILTER };
+      return {
+        rows: regexStage(args),
+        effect: { kind: "filter", reads: new Set([regexField(args)]) },
+      };
     case "rex":
       return { rows: rexStage(args) };
     case "table":
@@ -340,6 +351,29 @@ function joinPushdown(join: FirstJoin): (subsearches: SubsearchInput) => JoinKey
   };
 }
 
+/** The leading row pipes that decide from by-values alone, as a test of a group (see `Pipeline`). */
+function compileRecordFilter(stages: readonly Stage[], spec: RowSpec): GroupTest | null {
+  const effects = stages.map((s) => ("rows" in s ? s.effect : undefined));
+  const initial = initialNames(spec);
+  const prefix = filterPrefix(spec.by, initial, effects);
+  if (prefix === 0) return null;
+  const rows = stages.slice(0, prefix).map((s) => (s as { rows: RowStage }).rows);
+  // by-fields an aggregation overwrites are left out, as the row has the aggregation there
+  const by = spec.by.flatMap((name, i) =>
+    initial.lastIndexOf(name) === i ? [[name, i] as const] : [],
+  );
+  return (byValue) => {
+    const row: Row = Object.create(null);
+    for (const [name, i] of by) row[name] = byRowValue(name, byValue(i));
+    try {
+      for (const stage of rows) if (!stage(row)) return false;
+    } catch {
+      return true;
+    }
+    return true;
+  };
+}
+
 /** `_time` by-values back to ISO-8601 (as findings show them), other values as text. */
 function byValue(name: string, value: string): string {
   const n = Number(value);
@@ -367,6 +401,7 @@ export function compilePipes(
   const pushdown =
     firstJoin === null || firstJoin.type !== "inner" ? null : joinPushdown(firstJoin);
   const timeNames = new Set([...spec.count, ...spec.minTime, ...spec.maxTime].map(plainName));
+  const recordFilter = compileRecordFilter(stages, spec);
 
   const initial = (g: GroupInput): Row => {
     const row: Row = Object.create(null);
@@ -453,6 +488,7 @@ export function compilePipes(
     },
     prefilters: pushdown !== null,
     firstJoin,
+    recordFilter,
     groupKey(fields) {
       if (fields.length === 0) return null;
       const effects = stages.map((s) => ("rows" in s ? s.effect : undefined));

@@ -9,13 +9,20 @@ function unquote(text: string): string {
   return text.replace(/\\(["\\])/g, "$1");
 }
 
+const REGEX_ARGS = /^\s*([^\s=!"]+)\s*(!?=)\s*(?:"((?:[^"\\]|\\.)*)"|(\S+))\s*$/s;
+
+/** The field a `| regex` reads (`_raw` without one). */
+export function regexField(args: string): string {
+  return REGEX_ARGS.exec(args)?.[1] ?? "_raw";
+}
+
 /**
  * `| regex field="<PCRE>"` keeps rows where some value of the field matches;
  * `| regex field!="<PCRE>"` keeps rows where none does (a missing field matches nothing).
  * Without a field, `regex` reads `_raw`, which rows after tstats do not have.
  */
 export function regexStage(args: string): RowStage {
-  const m = /^\s*([^\s=!"]+)\s*(!?=)\s*(?:"((?:[^"\\]|\\.)*)"|(\S+))\s*$/s.exec(args);
+  const m = REGEX_ARGS.exec(args);
   if (m === null) {
     throw new UnsupportedSearchError(
       `| regex without a field (it reads _raw, which rows after tstats do not have)`,

@@ -9,6 +9,7 @@ import {
 } from "./commandArgs.js";
 import { compileCondition, compileExpression } from "./compileEval.js";
 import type { Fn } from "./functions.js";
+import { evalReads } from "./rowPushdown.js";
 import { compileStrftime } from "./strftime.js";
 import { mapValues, type Row, toNumber, type Value } from "./values.js";
 
@@ -55,13 +56,19 @@ function assignments(args: string): Array<readonly [string, string]> {
   });
 }
 
-/** What an `eval` writes, in order: each target, and the field it copies when it is `a = b`. */
-export function evalTargets(args: string): Array<{ readonly to: string; readonly from?: string }> {
+/**
+ * What an `eval` writes, in order: each target, the field it copies when it is `a = b`, and the
+ * fields its value is computed from.
+ */
+export function evalTargets(
+  args: string,
+): Array<{ readonly to: string; readonly from?: string; readonly reads: ReadonlySet<string> }> {
   return assignments(args).map(([to, expr]) => {
+    const reads = evalReads(expr);
     const copy = /^\s*(?:([A-Za-z_][\w.]*)|'([^']+)')\s*$/.exec(expr);
     const from = copy?.[1] ?? copy?.[2];
     const keyword = from !== undefined && /^(?:true|false|null|and|or|not)$/i.test(from);
-    return from === undefined || keyword ? { to } : { to, from };
+    return from === undefined || keyword ? { to, reads } : { to, from, reads };
   });
 }
 

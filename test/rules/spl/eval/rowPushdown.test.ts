@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import {
+  compilePipes,
+  type GroupInput,
+  type RowSpec,
+} from "../../../../src/rules/spl/eval/index.js";
+
+/** Rows of `count min(_time) as firstTime values(Processes.user) as users by dest process _time`. */
+const SPEC: RowSpec = {
+  by: ["Processes.dest", "Processes.process", "_time"],
+  count: ["count"],
+  minTime: ["firstTime"],
+  maxTime: [],
+  aggregates: [{ raw: "users", out: "users" }],
+  object: "Processes",
+};
+
+const T0 = Date.parse("2024-03-01T10:00:00Z");
+const DROP = "rename Processes.* as *";
+const CTIME = 'convert timeformat="%Y-%m-%dT%H:%M:%S" ctime(firstTime)';
+
+function group(dest: string, process: string, count = 1): GroupInput {
+  return {
+    by: [dest, process, new Date(T0).toISOString()],
+    count,
+    minTime: T0,
+    maxTime: T0,
+    aggregates: { users: ["alice"] },
+  };
+}
+
+const GROUPS: readonly GroupInput[] = [
+  group("h1", "cmd.exe /c echo \u202Etxt.exe", 3),
+  group("h1", "cmd.exe /c dir", 7),
+  group("h2", "powershell.exe -enc AAAA", 1),
+  group("h3", "c:\\a\\..\\..\\..\\b.exe", 9),
+];
+
+const fail = (_i: number, err: unknown) => {
+  throw err;
+};
+
+/**
+ * The record filter of `pipes`, checked against the pipes themselves: every group it rejects
+ * gives no row (for any count or aggregation), so keeping only the groups it passes gives the
+ * same rows.
+ */
+function filterOf(pipes: string[]) {
+  const pipeline = compilePipes(pipes, SPEC);
+  const filter = pipeline.recordFilter;
+  if (filter === null) return null;
+  const passed = GROUPS.map((g) => filter((i) => g.by[i] as string));
+  for (const [i, g] of GROUPS.entries()) {
+    if (passed[i]) continue;
+    for (const count of [0, 1, 7, 1e6])
+      expect(pipeline.run([{ ...g, count }], fail), `${pipes.join(" | ")} on ${g.by[1]}`).toEqual(
+        [],
+      );
+  }
+  const kept = GROUPS.filter((_g, i) => passed[i]);
+  const strip = (rows: ReturnType<typeof pipeline.run>, from: readonly GroupInput[]) =>
+    rows.map((r) => ({ ...r, sources: r.sources.map((s) => from[s]) }));
+  expect(strip(pipeline.run(kept, fail), kept)).toEqual(strip(pipeline.run(GROUPS, fail), GROUPS));
+  return passed;
+}
+
+describe("record filter: leading pipes that decide from by-values alone", () => {
+  it("runs a regex, where or search on by-fields through renames, converts and evals", () => {
+    expect(filterOf([CTIME, DROP, 'regex process="\\x{202E}"'])).toEqual([
+      true,
+      false,
+      false,
+      false,
+    ]);
+    expect(
+      filterOf([
+        DROP,
+        'eval n = mvcount(split(process, "\\.."))-1',
+        "search n > 1",
+        "eval later = count * 2",
+      ]),
+    ).toEqual([false, false, false, true]);
+    expect(filterOf([DROP, 'where match(process, "(?i)powershell") AND dest="h2"'])).toEqual([
+      false,
+      false,
+      true,
+      false,
+    ]);
+    // `_time` is read as epoch seconds, as tstats gives it
+    expect(filterOf([DROP, `where _time = ${T0 / 1000}`])).toEqual([true, true, true, true]);
+    expect(filterOf([DROP, `where _time > ${T0 / 1000}`])).toEqual([false, false, false, false]);
+  });
+
+  it("stops at a filter that reads the count, a time, an aggregation or a field made from them", () => {
+    expect(filterOf([DROP, "where count > 5"])).toBeNull();
+    expect(filterOf([DROP, "eval c = count", "where c > 5"])).toBeNull();
+    expect(filterOf([DROP, 'search users="bob"'])).toBeNull();
+    expect(filterOf([CTIME, DROP, 'where like(firstTime, "2024%")'])).toBeNull();
+    // a renamed count is still the count; a by-field renamed over it is a by-value again
+    expect(filterOf(["rename count as n", "where n > 5"])).toBeNull();
+    expect(filterOf(["rename Processes.dest as count", 'where count = "h2"'])).toEqual([
+      false,
+      false,
+      true,
+      false,
+    ]);
+    // only the filters before the first one that cannot be decided
+    expect(filterOf([DROP, 'where dest="h1"', "where count > 5", 'where dest="h9"'])).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
+  });
+
+  it("stops at pipes over all rows and at pipes of unknown effect", () => {
+    expect(filterOf([DROP, "stats count by dest", 'where dest="h1"'])).toBeNull();
+    expect(filterOf([DROP, "dedup dest", 'where dest="h1"'])).toBeNull();
+    expect(filterOf([DROP, 'rex field=process "(?<x>cmd)"', "where isnotnull(x)"])).toBeNull();
+    expect(filterOf([DROP, "eval x = 1"])).toBeNull();
+  });
+
+  it("keeps a group whose test throws (its fault is reported when findings are built)", () => {
+    const pipes = [DROP, "where match(process, dest)"];
+    const pipeline = compilePipes(pipes, SPEC);
+    const values = ["(", "cmd.exe", "2024-03-01T10:00:00.000Z"];
+    expect(() => pipeline.run([{ ...group("(", "cmd.exe"), by: values }], fail)).toThrow();
+    expect(pipeline.recordFilter?.((i) => values[i] as string)).toBe(true);
+    expect(pipeline.recordFilter?.((i) => ["zzz", "cmd.exe", values[2]][i] as string)).toBe(false);
+  });
+});
