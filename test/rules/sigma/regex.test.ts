@@ -92,6 +92,34 @@ function generate(node: RegexNode, rnd: () => number): string {
 describe("PikeVm agrees with JavaScript's engine", () => {
   const regexes = corpusRegexes();
 
+  it("folds case as JavaScript does, one code unit at a time", () => {
+    const cases: Array<[string, string]> = [
+      ["ß", "S"],
+      ["ß", "ß"],
+      ["S", "ß"],
+      ["[A-Z]", "ß"],
+      ["[a-z]", "ſ"],
+      ["s", "ſ"],
+      ["\u212A", "k"],
+      ["k", "\u212A"],
+      ["[\u212A]", "K"],
+      ["i", "İ"],
+      ["İ", "i"],
+      ["[à-ÿ]", "À"],
+      ["É", "é"],
+      ["[^a-z]", "ß"],
+      ["Σ", "ς"],
+      ["[σ]", "Σ"],
+    ];
+    for (const [pattern, input] of cases) {
+      const parsed = parseRegex(pattern, { i: true, m: false, s: false });
+      const vm = new PikeVm(parsed.node, parsed.flags);
+      expect(vm.test(input), `/${pattern}/i on ${input}`).toBe(
+        new RegExp(parsed.jsSource, "i").test(input),
+      );
+    }
+  });
+
   it("finds the SigmaHQ Windows regexes", () => {
     expect(regexes.length).toBeGreaterThan(100);
   });

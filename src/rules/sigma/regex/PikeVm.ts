@@ -11,8 +11,25 @@ const OP_MATCH = 4;
 /** Largest program (after expanding counted repetitions) the engine accepts for one regex. */
 export const MAX_PROGRAM = 20_000;
 
-const lowerCode = (c: number): number => String.fromCharCode(c).toLowerCase().charCodeAt(0);
-const upperCode = (c: number): number => String.fromCharCode(c).toUpperCase().charCodeAt(0);
+/**
+ * A code unit as a case-insensitive JavaScript regex (no `u` flag) compares it: its upper case,
+ * unless that is not one code unit (`ß` -> `SS`) or maps a non-ASCII unit to ASCII (`ſ` -> `S`).
+ * Taking the first unit of `toUpperCase()` made `/ß/i` match `S`.
+ */
+export function canonicalize(c: number): number {
+  const up = String.fromCharCode(c).toUpperCase();
+  if (up.length !== 1) return c;
+  const u = up.charCodeAt(0);
+  return c >= 128 && u < 128 ? c : u;
+}
+
+/** The lower case of a code unit when it is one unit with the same canonical form, else itself. */
+function lowerOf(c: number): number {
+  const lo = String.fromCharCode(c).toLowerCase();
+  if (lo.length !== 1) return c;
+  const l = lo.charCodeAt(0);
+  return canonicalize(l) === canonicalize(c) ? l : c;
+}
 
 /**
  * A regex run as a Thompson NFA simulation (Pike VM): every thread advances in lock-step over
@@ -74,14 +91,18 @@ export class PikeVm {
       case "char": {
         const c = node.c;
         if (!ci) return (v) => v === c;
-        const lo = lowerCode(c);
-        const up = upperCode(c);
-        return (v) => v === c || v === lo || v === up;
+        const want = canonicalize(c);
+        return (v) => v === c || canonicalize(v) === want;
       }
       case "set": {
         const t = node.test;
         if (!ci) return t;
-        return (v) => t(v) || t(lowerCode(v)) || t(upperCode(v));
+        // a member matches when its canonical form is v's: v's canonical form or its lower case
+        return (v) => {
+          if (t(v)) return true;
+          const cv = canonicalize(v);
+          return (cv !== v && t(cv)) || t(lowerOf(cv));
+        };
       }
       default:
         return this.flags.s ? () => true : (v) => v !== 10;
