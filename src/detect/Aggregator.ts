@@ -13,6 +13,7 @@ import { offsetOf, orderOf } from "./evidenceSpan.js";
 import { GroupTable } from "./GroupTable.js";
 import { LowercaseReader } from "./LowercaseReader.js";
 import { RuleIndex } from "./RuleIndex.js";
+import { sortFindings } from "./sortFindings.js";
 import type { Finding, SourceRef } from "./types.js";
 
 /** A group as counted during the scan; its by-values are the ids of its tuple (see `ids`). */
@@ -497,12 +498,7 @@ export class Aggregator {
         out.push(buildFinding(rule, groups, results, row, source));
       }
     });
-    return out.sort(
-      (a, b) =>
-        a.detection.name.localeCompare(b.detection.name) ||
-        (a.firstTime ?? "").localeCompare(b.firstTime ?? "") ||
-        JSON.stringify(a.fields).localeCompare(JSON.stringify(b.fields)),
-    );
+    return sortFindings(out);
   }
 
   /**

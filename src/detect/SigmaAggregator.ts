@@ -9,6 +9,7 @@ import type { RuleFault } from "./Aggregator.js";
 import { offsetOf, orderOf, spanSource } from "./evidenceSpan.js";
 import { findingId } from "./findingId.js";
 import { sigmaRiskScore } from "./sigmaRisk.js";
+import { sortFindings } from "./sortFindings.js";
 import type { Finding, SourceRef } from "./types.js";
 
 /** The by-fields of every Sigma finding (a Sigma rule names none of its own). */
@@ -192,11 +193,6 @@ export class SigmaAggregator {
         });
       }
     });
-    return out.sort(
-      (a, b) =>
-        a.detection.name.localeCompare(b.detection.name) ||
-        (a.firstTime ?? "").localeCompare(b.firstTime ?? "") ||
-        JSON.stringify(a.fields).localeCompare(JSON.stringify(b.fields)),
-    );
+    return sortFindings(out);
   }
 }

@@ -10,7 +10,7 @@ import {
   type SubsearchRows,
 } from "./joinCommand.js";
 import { type Effect, joinKeySources } from "./joinPushdown.js";
-import { regexField, regexStage, rexStage } from "./regexCommands.js";
+import { regexField, regexStage, rexStage, rexWrites } from "./regexCommands.js";
 import {
   convertStage,
   convertTargets,
@@ -251,7 +251,7 @@ function compileOne(command: string, args: string, options: PipeOptions): Stage 
         effect: { kind: "filter", reads: new Set([regexField(args)]) },
       };
     case "rex":
-      return { rows: rexStage(args) };
+      return { rows: rexStage(args), effect: { kind: "write", assigns: rexWrites(args) } };
     case "table":
       return { rows: tableStage(args), effect: { kind: "keep", keeps: tableKeeps(args) } };
     case "fields":

@@ -45,7 +45,7 @@ const REX_OPTIONS: ReadonlySet<string> = new Set(["field", "max_match", "mode", 
  * multivalue fields) sets the field of that name; on no match the row is left as is. A
  * multivalue subject is read value by value up to the first that matches.
  */
-export function rexStage(args: string): RowStage {
+function parseRex(args: string) {
   const { options, rest } = takeOptions(splitArgs(args), REX_OPTIONS);
   if (options.has("mode")) throw new UnsupportedSearchError("rex mode=sed");
   if (options.has("offset_field")) throw new UnsupportedSearchError("rex offset_field");
@@ -61,7 +61,22 @@ export function rexStage(args: string): RowStage {
   const max = Number(maxText) === 0 ? Number.POSITIVE_INFINITY : Number(maxText);
   const { re, names } = convertPcre((rest[0] as { text: string }).text, max > 1 ? "g" : "");
   if (names.length === 0) throw new SplSyntaxError("rex regular expression has no named group");
+  return { field, max, re, names };
+}
 
+/**
+ * What a `| rex` writes: each named group's field, from the subject field, or left as it was
+ * when nothing matches (so its old value is read too).
+ */
+export function rexWrites(
+  args: string,
+): Array<{ readonly to: string; readonly reads: ReadonlySet<string> }> {
+  const { field, names } = parseRex(args);
+  return names.map((to) => ({ to, reads: new Set([field, to]) }));
+}
+
+export function rexStage(args: string): RowStage {
+  const { field, max, re, names } = parseRex(args);
   if (max === 1) {
     return (row) => {
       for (const v of valuesOf(row[field] ?? null)) {

@@ -56,8 +56,8 @@ export function searchReads(text: string): Set<string> {
  * whether its row survives: a filter counts when every field it reads still holds a value
  * derived only from by-fields, and the analysis stops at the first filter that reads anything
  * else (`count`, the times, an aggregation, a field computed from them) or at a stage of
- * unknown effect (`stats`, `dedup`, `join`, `rex`). Writes and renames are followed; a field
- * written from a tainted one is tainted. 0 when no filter qualifies.
+ * unknown effect (`stats`, `dedup`, `join`). Writes (`eval`, `convert`, `rex`) and renames are
+ * followed; a field written from a tainted one is tainted. 0 when no filter qualifies.
  *
  * Why: detections such as "Detect RTLO In Process" group every process by its GUID and only
  * then keep rows whose command line holds U+202E; testing that per record instead keeps memory

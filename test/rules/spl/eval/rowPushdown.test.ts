@@ -80,6 +80,16 @@ describe("record filter: leading pipes that decide from by-values alone", () => 
         "eval later = count * 2",
       ]),
     ).toEqual([false, false, false, true]);
+    // a rex field holds what it had when nothing matches: here nothing, so it is decided
+    expect(filterOf([DROP, 'rex field=process "(?<x>cmd)"', "where isnotnull(x)"])).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
+    expect(
+      filterOf([DROP, "eval x = count", 'rex field=process "(?<x>cmd)"', "where isnotnull(x)"]),
+    ).toBeNull();
     expect(filterOf([DROP, 'where match(process, "(?i)powershell") AND dest="h2"'])).toEqual([
       false,
       false,
@@ -116,7 +126,7 @@ describe("record filter: leading pipes that decide from by-values alone", () => 
   it("stops at pipes over all rows and at pipes of unknown effect", () => {
     expect(filterOf([DROP, "stats count by dest", 'where dest="h1"'])).toBeNull();
     expect(filterOf([DROP, "dedup dest", 'where dest="h1"'])).toBeNull();
-    expect(filterOf([DROP, 'rex field=process "(?<x>cmd)"', "where isnotnull(x)"])).toBeNull();
+    expect(filterOf([DROP, 'rex field=count "(?<x>\\d)"', "where isnotnull(x)"])).toBeNull();
     expect(filterOf([DROP, "eval x = 1"])).toBeNull();
   });
 
