@@ -96,6 +96,16 @@ describe("record filter: leading pipes that decide from by-values alone", () => 
       true,
       false,
     ]);
+    // renames in front are worked out once, collisions included: `process` ends up the command line
+    expect(filterOf(["rename Processes.dest as process", DROP, 'where process = "h1"'])).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(
+      filterOf(["rename Processes.dest as process", DROP, 'where like(process, "cmd%")']),
+    ).toEqual([true, true, false, false]);
     // `_time` is read as epoch seconds, as tstats gives it
     expect(filterOf([DROP, `where _time = ${T0 / 1000}`])).toEqual([true, true, true, true]);
     expect(filterOf([DROP, `where _time > ${T0 / 1000}`])).toEqual([false, false, false, false]);
