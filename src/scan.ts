@@ -72,13 +72,28 @@ export function ruleSetOptions(
 /** Codes of a scan's own errors (a reader's or parser's code is reported as it is). */
 export const SCAN_ERRORS = { secondPass: "second-pass-failed" } as const;
 
+/** The first `max` bytes of a stream. */
+async function* firstBytes(
+  stream: AsyncIterable<Uint8Array>,
+  max: number,
+): AsyncIterable<Uint8Array> {
+  let left = max;
+  for await (const chunk of stream) {
+    if (left <= 0) return;
+    yield chunk.byteLength <= left ? chunk : chunk.subarray(0, left);
+    left -= chunk.byteLength;
+  }
+}
+
 /**
  * Reads the input again for the join detections the first pass deferred (see
- * `AggregatorOptions.secondPass`): only their datasets are parsed and mapped, issues are not
- * counted twice.
+ * `AggregatorOptions.secondPass`): the same bytes as the first pass (a log file still being
+ * written has grown since), of which only the deferred tstats' datasets are parsed and mapped;
+ * issues are not counted twice.
  */
 async function secondPass(
   source: ByteSource,
+  bytes: number,
   aggregator: Aggregator,
   interest: ParseInterest,
   toRecord: ReturnType<typeof compileCimMapper>,
@@ -86,7 +101,7 @@ async function secondPass(
   const raw = await source.open();
   try {
     let ordinal = 0;
-    for await (const part of unwrapParts(raw, source.uri)) {
+    for await (const part of unwrapParts(firstBytes(raw, bytes), source.uri)) {
       for await (const event of partEvents(part, ++ordinal, {
         onIssue: () => {},
         formats: new Set(),
@@ -177,7 +192,7 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
   const second = aggregator.secondPass();
   if (second !== undefined) {
     try {
-      await secondPass(source, aggregator, planInterest(second.plans), toRecord);
+      await secondPass(source, tally.bytes, aggregator, planInterest(second.plans), toRecord);
     } catch (err) {
       // the first pass's own error, if any, is the one to report (the second meets it again)
       if (error === undefined) {

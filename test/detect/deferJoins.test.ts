@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Aggregator } from "../../src/detect/Aggregator.js";
@@ -110,6 +111,27 @@ describe("join sides that read every record wait for a second pass", () => {
     const { source, counter } = counted(path, true);
     const { findings } = await scanSource(source, { rules });
     expect(counter.opens).toBe(1);
+    expect(findings).toEqual(await onePass(path));
+  });
+
+  it("reads the same bytes again when the input has grown since (a log still being written)", async () => {
+    const path = join(XML, "EVTX-ATTACK-SAMPLES_all_sysmon.oneline.xml.log");
+    const bytes = await readFile(path);
+    let opens = 0;
+    const growing: ByteSource = {
+      uri: fileSource(path).uri,
+      open: async () => {
+        const body = opens++ === 0 ? bytes : Buffer.concat([bytes, bytes]);
+        return (async function* () {
+          // in pieces, as a file is read
+          for (let at = 0; at < body.length; at += 65536) yield body.subarray(at, at + 65536);
+        })();
+      },
+    };
+    const { findings, summary } = await scanSource(growing, { rules });
+    expect(opens).toBe(2);
+    expect(summary.bytes).toBe(bytes.length);
+    // read in full, the second copy would have doubled the deferred sides' counts
     expect(findings).toEqual(await onePass(path));
   });
 
