@@ -8,7 +8,7 @@ import { compareScalars } from "../rules/spl/eval/values.js";
 import type { CompiledRule, Subsearch, TstatsPlan } from "../rules/types.js";
 import { type Accumulators, type AggregateValue, createAccumulators } from "./accumulators.js";
 import { buildFinding, type Group, iso } from "./buildFinding.js";
-import { type DeferredUse, deferJoins, type PlanKey, planKey } from "./deferJoins.js";
+import { type DeferredUse, deferJoins, planKey, planUses } from "./deferJoins.js";
 import { offsetOf, orderOf } from "./evidenceSpan.js";
 import { GroupTable } from "./GroupTable.js";
 import { LowercaseReader } from "./LowercaseReader.js";
@@ -163,12 +163,8 @@ export class Aggregator {
     options: AggregatorOptions = {},
   ) {
     const shared = new Map<string, Unit>();
-    const later = options.secondPass === true ? deferJoins(rules) : new Map();
-    const uses = new Map<PlanKey, number>();
-    for (const rule of rules) {
-      for (const plan of [rule, ...(rule.subsearches ?? [])])
-        uses.set(planKey(plan), (uses.get(planKey(plan)) ?? 0) + 1);
-    }
+    const uses = planUses(rules);
+    const later = options.secondPass === true ? deferJoins(rules, uses) : new Map();
     const unitFor = (plan: TstatsPlan, owner: CompiledRule, pipeline?: Pipeline): Unit => {
       const known = plan.signature === undefined ? undefined : shared.get(plan.signature);
       if (known !== undefined) return known;
@@ -277,30 +273,15 @@ export class Aggregator {
       const unit = d.unit;
       try {
         if (!unit.plan.match(read)) continue;
-        if (!d.test((i) => this.recordValue(unit, record, i))) continue;
+        const slots = unit.slots;
+        if (!d.test((i) => this.byText(unit, i, this.slotValue(record, slots[i] as number))))
+          continue;
       } catch (err) {
         this.recordFault(unit.owner, err, offsetOf(record.position));
         continue;
       }
       this.update(unit, record);
     }
-  }
-
-  /** The `i`-th by-value of the tuple being counted in `unit` (see `update`, `valueAt`). */
-  private tupleValue(unit: Unit, i: number): string {
-    const id = this.tuple[i] as number;
-    if (unit.plan.by[i] !== "_time") return this.texts[id] as string;
-    if (id === -1) return unit.plan.fillnull;
-    return iso(this.starts[id] as number) ?? unit.plan.fillnull;
-  }
-
-  /** The `i`-th by-value of `unit` for `record`, as its group would show it (see `valueAt`). */
-  private recordValue(unit: Unit, record: CimRecord, i: number): string {
-    const id = this.slotValue(record, unit.slots[i] as number);
-    if (unit.plan.by[i] !== "_time")
-      return id === -1 ? unit.plan.fillnull : (this.texts[id] as string);
-    if (id === -1) return unit.plan.fillnull;
-    return iso(this.starts[id] as number) ?? unit.plan.fillnull;
   }
 
   add(record: CimRecord): void {
@@ -385,7 +366,7 @@ export class Aggregator {
       // a group is tested once, when first seen; one its pipes drop is never kept
       index = unit.table.find(tuple);
       if (index === -1) {
-        if (!unit.filter((i) => this.tupleValue(unit, i))) return;
+        if (!unit.filter((i) => this.byText(unit, i, tuple[i] as number))) return;
         index = unit.table.findOrAdd(tuple);
       }
     }
@@ -418,10 +399,17 @@ export class Aggregator {
 
   /** The `i`-th by-value of group `t` of `unit` (see `ids`). */
   private valueAt(unit: Unit, t: Tally, i: number): string {
+    return this.byText(unit, i, unit.table.idAt(t.index, i));
+  }
+
+  /**
+   * The text of the `i`-th by-value of `unit` from its id: a value id (a group's are never -1,
+   * a record's is -1 when it lacks the field: `fillnull`), or for `_time` a bucket start id.
+   */
+  private byText(unit: Unit, i: number, id: number): string {
     const plan = unit.plan;
-    const id = unit.table.idAt(t.index, i);
-    if (plan.by[i] !== "_time") return this.texts[id] as string;
     if (id === -1) return plan.fillnull;
+    if (plan.by[i] !== "_time") return this.texts[id] as string;
     let text = this.startTexts[id];
     if (text === undefined) {
       text = iso(this.starts[id] as number) ?? plan.fillnull;

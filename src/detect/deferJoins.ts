@@ -21,6 +21,16 @@ export function planKey(plan: TstatsPlan): PlanKey {
   return plan.signature ?? plan;
 }
 
+/** How many times each tstats is used: as a rule's own or as one of its subsearches. */
+export function planUses(rules: readonly CompiledRule[]): Map<PlanKey, number> {
+  const uses = new Map<PlanKey, number>();
+  for (const rule of rules) {
+    for (const plan of [rule, ...(rule.subsearches ?? [])])
+      uses.set(planKey(plan), (uses.get(planKey(plan)) ?? 0) + 1);
+  }
+  return uses;
+}
+
 /** A tstats that reads every record of its dataset: no image names, no literals. */
 function broad(plan: TstatsPlan): boolean {
   return plan.names === null && plan.literals === null;
@@ -32,9 +42,10 @@ function broad(plan: TstatsPlan): boolean {
  * fields that still hold tstats by-values, the other side being filled in the first pass.
  * Every use of a shared tstats must be such a side, or it is not deferred.
  */
-export function deferJoins(rules: readonly CompiledRule[]): Map<PlanKey, DeferredUse[]> {
-  const uses = new Map<PlanKey, number>();
-  const count = (plan: TstatsPlan) => uses.set(planKey(plan), (uses.get(planKey(plan)) ?? 0) + 1);
+export function deferJoins(
+  rules: readonly CompiledRule[],
+  uses: ReadonlyMap<PlanKey, number> = planUses(rules),
+): Map<PlanKey, DeferredUse[]> {
   const candidates = new Map<PlanKey, DeferredUse[]>();
   const add = (plan: TstatsPlan, use: DeferredUse) => {
     const list = candidates.get(planKey(plan)) ?? [];
@@ -44,14 +55,12 @@ export function deferJoins(rules: readonly CompiledRule[]): Map<PlanKey, Deferre
   /** Per rule: the keys of its own tstats and of its first join's subsearch. */
   const sides = new Map<number, { main: PlanKey; sub: PlanKey }>();
   rules.forEach((rule, r) => {
-    count(rule);
-    for (const sub of rule.subsearches ?? []) count(sub);
-    const join = rule.pipeline?.firstJoin;
-    const sub =
-      join === undefined || join === null ? undefined : rule.subsearches?.[join.subsearch];
-    if (join === undefined || join === null || sub === undefined) return;
+    const join = rule.pipeline?.firstJoin ?? null;
+    const sub = join === null ? undefined : rule.subsearches?.[join.subsearch];
+    if (join === null || sub === undefined) return;
     sides.set(r, { main: planKey(rule), sub: planKey(sub) });
-    if (rule.pipeline?.prefilters === true && broad(rule)) add(rule, { kind: "main", rule: r });
+    // an inner join drops the rule's own groups without a key: they need not be kept
+    if (join.type === "inner" && broad(rule)) add(rule, { kind: "main", rule: r });
     const subKey = sub.pipeline.groupKey(join.fields);
     if (subKey !== null && broad(sub)) add(sub, { kind: "sub", rule: r, subKey });
   });

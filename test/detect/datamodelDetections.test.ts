@@ -418,7 +418,6 @@ describe("security_content detections over Registry, Filesystem and Network_Traf
     const off = <P extends Pipeline>(p: P): P => ({
       ...p,
       prefilter: () => undefined,
-      prefilters: false,
       firstJoin: null,
       recordFilter: null,
       groupKey: () => null,

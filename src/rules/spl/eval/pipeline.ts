@@ -135,11 +135,10 @@ export interface Pipeline {
   /**
    * When the first join is inner and its fields still hold tstats by-values: given the
    * subsearch rows (all of them are read), a test that is false for groups the join would
-   * drop anyway, so that a caller can skip them. Undefined otherwise (see `prefilters`).
+   * drop anyway, so that a caller can skip them. Undefined otherwise (`firstJoin` is null or
+   * not inner).
    */
   prefilter(subsearches: SubsearchInput): JoinKeyTest | undefined;
-  /** Whether `prefilter` gives a test: the first join is inner on unchanged tstats by-values. */
-  readonly prefilters: boolean;
   /** The first join, when its fields still hold tstats by-values; null otherwise. */
   readonly firstJoin: FirstJoin | null;
   /**
@@ -496,7 +495,6 @@ export function compilePipes(
     prefilter(subsearches) {
       return pushdown === null ? undefined : pushdown(subsearches);
     },
-    prefilters: pushdown !== null,
     firstJoin,
     recordFilter,
     groupKey(fields) {

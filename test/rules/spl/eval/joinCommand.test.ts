@@ -263,7 +263,7 @@ describe("join pushdown: groups no subsearch key can match are dropped before th
     const pipeline = compilePipes(pipes, SPEC, { subsearch: () => 0 });
     const keep = pipeline.prefilter([subRows]);
     expect(keep !== undefined, pipes.join(" | ")).toBe(pushdown);
-    expect(pipeline.prefilters).toBe(pushdown);
+    expect(pipeline.firstJoin?.type === "inner").toBe(pushdown);
     const kept = GROUPS.flatMap((g, i) =>
       keep === undefined || keep.test((k) => g.by[k] as string) ? [i] : [],
     );
