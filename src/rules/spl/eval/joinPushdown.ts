@@ -4,8 +4,8 @@
  * effect may do anything, and stops the analysis.
  */
 export type Effect =
-  /** `reads`: the fields the filter reads, when known (see `filterPrefix`). */
-  | { readonly kind: "filter"; readonly reads?: ReadonlySet<string> }
+  /** `reads`: the fields the filter reads (see `filterPrefix`). */
+  | { readonly kind: "filter"; readonly reads: ReadonlySet<string> }
   | { readonly kind: "rename"; readonly moves: ReadonlyArray<(name: string) => string | null> }
   /** `table`/`fields`: the fields not kept are removed. */
   | { readonly kind: "keep"; readonly keeps: (name: string) => boolean }
@@ -15,7 +15,7 @@ export type Effect =
       readonly matching?: (name: string) => boolean;
       /**
        * Fields assigned in order; `from` when the value is a copy of that field, `reads` the
-       * fields its value is computed from when known.
+       * fields its value is computed from, when known (not for `convert ... as`).
        */
       readonly assigns: ReadonlyArray<{
         readonly to: string;

@@ -9,7 +9,8 @@ import {
 } from "./commandArgs.js";
 import { compileCondition, compileExpression } from "./compileEval.js";
 import type { Fn } from "./functions.js";
-import { evalReads } from "./rowPushdown.js";
+import { parseEval } from "./parseEval.js";
+import { evalNodeReads } from "./rowPushdown.js";
 import { compileStrftime } from "./strftime.js";
 import { mapValues, type Row, toNumber, type Value } from "./values.js";
 
@@ -64,11 +65,10 @@ export function evalTargets(
   args: string,
 ): Array<{ readonly to: string; readonly from?: string; readonly reads: ReadonlySet<string> }> {
   return assignments(args).map(([to, expr]) => {
-    const reads = evalReads(expr);
-    const copy = /^\s*(?:([A-Za-z_][\w.]*)|'([^']+)')\s*$/.exec(expr);
-    const from = copy?.[1] ?? copy?.[2];
-    const keyword = from !== undefined && /^(?:true|false|null|and|or|not)$/i.test(from);
-    return from === undefined || keyword ? { to, reads } : { to, from, reads };
+    // read from the expression as `eval` evaluates it (`a.b` is a concatenation, `'a.b'` a field)
+    const node = parseEval(expr);
+    const reads = evalNodeReads(node);
+    return node.k === "field" ? { to, from: node.name, reads } : { to, reads };
   });
 }
 

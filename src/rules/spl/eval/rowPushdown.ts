@@ -76,7 +76,7 @@ export function filterPrefix(
     const effect = effects[k];
     if (effect === undefined) break;
     if (effect.kind === "filter") {
-      if (effect.reads === undefined || [...effect.reads].some((r) => tainted.has(r))) break;
+      if ([...effect.reads].some((r) => tainted.has(r))) break;
       prefix = k + 1;
       continue;
     }
@@ -98,14 +98,10 @@ export function filterPrefix(
       }
       continue;
     }
-    // a field converted in place stays what it was: a function of itself
-    for (const { to, from, reads } of effect.assigns) {
-      const dirty =
-        reads !== undefined
-          ? [...reads].some((r) => tainted.has(r))
-          : from !== undefined
-            ? tainted.has(from)
-            : true;
+    // a field converted in place stays what it was: a function of itself; a target whose
+    // inputs are unknown (`convert ... as`) is tainted
+    for (const { to, reads } of effect.assigns) {
+      const dirty = reads === undefined || [...reads].some((r) => tainted.has(r));
       names.add(to);
       if (dirty) tainted.add(to);
       else tainted.delete(to);
