@@ -30,35 +30,32 @@ export class GroupTable {
     return this.tuples[g * this.width + i] as number;
   }
 
-  /** The group of the tuple `ids[0, width)`, or -1 when there is none. */
-  find(ids: Int32Array): number {
+  /** The hash slot of the tuple `ids[0, width)`: where its group is, or the empty one it would take. */
+  private probe(ids: Int32Array): number {
     const { width, tuples, slots, mask } = this;
     let s = hash(ids, 0, width) & mask;
     for (;;) {
       const entry = slots[s] as number;
-      if (entry === 0) return -1;
+      if (entry === 0) return s;
       const base = (entry - 1) * width;
       let i = 0;
       while (i < width && tuples[base + i] === ids[i]) i++;
-      if (i === width) return entry - 1;
+      if (i === width) return s;
       s = (s + 1) & mask;
     }
   }
 
+  /** The group of the tuple `ids[0, width)`, or -1 when there is none. */
+  find(ids: Int32Array): number {
+    return (this.slots[this.probe(ids)] as number) - 1;
+  }
+
   /** The group of the tuple `ids[0, width)`, added as the next number when it is new. */
   findOrAdd(ids: Int32Array): number {
-    const { width, tuples, slots, mask } = this;
-    let s = hash(ids, 0, width) & mask;
-    for (;;) {
-      const entry = slots[s] as number;
-      if (entry === 0) break;
-      const g = entry - 1;
-      const base = g * width;
-      let i = 0;
-      while (i < width && tuples[base + i] === ids[i]) i++;
-      if (i === width) return g;
-      s = (s + 1) & mask;
-    }
+    const s = this.probe(ids);
+    const entry = this.slots[s] as number;
+    if (entry !== 0) return entry - 1;
+    const width = this.width;
     const g = this.count++;
     if (this.tuples.length < this.count * width) {
       const grown = new Int32Array(this.tuples.length * 2);
@@ -67,9 +64,9 @@ export class GroupTable {
     }
     const base = g * width;
     for (let i = 0; i < width; i++) this.tuples[base + i] = ids[i] as number;
-    slots[s] = g + 1;
+    this.slots[s] = g + 1;
     // at most half full
-    if (this.count * 2 > slots.length) this.rehash();
+    if (this.count * 2 > this.slots.length) this.rehash();
     return g;
   }
 
