@@ -37,18 +37,16 @@ export class RuleIndex {
     // Sysmon 1 record, 6% of the scan; the compared fields are about half of them.
     const fields = new Set<string>();
     rules.forEach((rule, r) => {
+      const literals = verbatim === undefined ? null : rule.literals;
+      if (verbatim !== undefined && literals != null) {
+        gated.push([r, literals]);
+        for (const f of rule.literalFields ?? verbatim) if (verbatim.has(f)) fields.add(f);
+      }
       if (rule.names === null) {
-        if (verbatim !== undefined && rule.literals != null) {
-          gated.push([r, rule.literals]);
-          for (const f of rule.literalFields ?? verbatim) if (verbatim.has(f)) fields.add(f);
-        } else this.always.push(r);
+        if (literals == null) this.always.push(r);
         return;
       }
-      if (verbatim !== undefined && rule.literals != null) {
-        gated.push([r, rule.literals]);
-        for (const f of rule.literalFields ?? verbatim) if (verbatim.has(f)) fields.add(f);
-        this.alsoGated[r] = 1;
-      }
+      if (literals != null) this.alsoGated[r] = 1;
       for (const name of rule.names) {
         const list = this.byName.get(name);
         if (list === undefined) this.byName.set(name, [r]);
