@@ -3,9 +3,9 @@ import { UnknownFormatError } from "./parse/errors.js";
 import { FORMATS, type Format, selectParser } from "./parse/selectParser.js";
 import type { EventPosition, ParseOptions, WinEvent } from "./parse/types.js";
 
-/** `ParseOptions` plus the set each part's format is added to (see `formatOf`). */
-export interface PartOptions extends ParseOptions {
-  readonly formats: Set<Format>;
+/** `ParseOptions` plus, when given, the set each part's format is added to (see `formatOf`). */
+interface PartOptions extends ParseOptions {
+  readonly formats?: Set<Format>;
 }
 
 /**
@@ -37,7 +37,7 @@ export function partEvents(
     });
     return discard(part);
   }
-  formats.add(chosen.format);
+  formats?.add(chosen.format);
   // A plain input gets its parser's events as they are: no extra layer in the scan loop.
   if (path === undefined) return chosen.parse(part.stream, parseOptions);
   const events = chosen.parse(part.stream, {

@@ -72,15 +72,19 @@ export function ruleSetOptions(
 /** Codes of a scan's own errors (a reader's or parser's code is reported as it is). */
 export const SCAN_ERRORS = { secondPass: "second-pass-failed" } as const;
 
-/** The first `max` bytes of a stream. */
+/** The first `max` bytes of a stream; nothing is read past them. */
 async function* firstBytes(
   stream: AsyncIterable<Uint8Array>,
   max: number,
 ): AsyncIterable<Uint8Array> {
   let left = max;
+  if (left <= 0) return;
   for await (const chunk of stream) {
-    if (left <= 0) return;
-    yield chunk.byteLength <= left ? chunk : chunk.subarray(0, left);
+    if (chunk.byteLength >= left) {
+      yield chunk.subarray(0, left);
+      return;
+    }
+    yield chunk;
     left -= chunk.byteLength;
   }
 }
@@ -102,11 +106,7 @@ async function secondPass(
   try {
     let ordinal = 0;
     for await (const part of unwrapParts(firstBytes(raw, bytes), source.uri)) {
-      for await (const event of partEvents(part, ++ordinal, {
-        onIssue: () => {},
-        formats: new Set(),
-        interest,
-      })) {
+      for await (const event of partEvents(part, ++ordinal, { onIssue: () => {}, interest })) {
         if (event.partial) continue;
         const record = toRecord(event);
         if (record !== undefined) aggregator.addSecondPass(record);
