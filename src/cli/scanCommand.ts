@@ -139,11 +139,10 @@ export async function scanCommand(
   } else {
     const options = ruleSetOptions(ruleSet);
     for (const source of sources) {
-      const before = events;
       record(
         await scanInput(
           source,
-          progress ? { ...options, onBytes: (b: number) => progress.update(b, before) } : options,
+          progress ? { ...options, onBytes: (b: number) => progress.update(b, events) } : options,
         ),
       );
     }

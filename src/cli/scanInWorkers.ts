@@ -36,7 +36,8 @@ function startWorker(setup: WorkerSetup): Worker {
 }
 
 /**
- * Scans local files in `jobs` worker threads, each handed one file at a time in input order.
+ * Scans local files in `jobs` worker threads (the caller keeps it at most the number of files),
+ * each handed one file at a time in input order.
  * `onOutcome` sees every outcome in input order (a finished file waits for those before it), so
  * the caller's output is the same as scanning them one by one. Rejects on any other error.
  */
@@ -44,7 +45,7 @@ export async function scanInWorkers(
   sources: readonly ByteSource[],
   setup: WorkerSetup,
   jobs: number,
-  onOutcome: (outcome: InputOutcome, index: number) => void,
+  onOutcome: (outcome: InputOutcome) => void,
 ): Promise<void> {
   const outcomes = new Map<number, InputOutcome>();
   const workers: Worker[] = [];
@@ -62,7 +63,7 @@ export async function scanInWorkers(
         };
         worker.postMessage(job);
       };
-      for (let i = 0; i < Math.min(jobs, sources.length); i++) {
+      for (let i = 0; i < jobs; i++) {
         const worker = startWorker(setup);
         workers.push(worker);
         worker.on("error", reject);
@@ -76,7 +77,8 @@ export async function scanInWorkers(
             try {
               for (let o = outcomes.get(emitted); o !== undefined; o = outcomes.get(emitted)) {
                 outcomes.delete(emitted);
-                onOutcome(o, emitted++);
+                emitted++;
+                onOutcome(o);
               }
             } catch (err) {
               return reject(err);

@@ -19,7 +19,7 @@ export const MAGIC = {
 const TAR_MAGIC = { offset: 257, text: "ustar" } as const;
 
 /** Bytes read ahead for detection: enough for the tar magic (and a text/binary guess). */
-const HEAD_BYTES = 512;
+export const HEAD_BYTES = 512;
 
 function isTar(head: Buffer): boolean {
   return (

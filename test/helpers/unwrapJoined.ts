@@ -1,10 +1,8 @@
 import { peek } from "../../src/input/peek.js";
 import type { Wrapper } from "../../src/input/types.js";
-import { type ContentPart, unwrapParts } from "../../src/input/unwrap.js";
+import { type ContentPart, HEAD_BYTES, unwrapParts } from "../../src/input/unwrap.js";
 
 const NEWLINE = Buffer.from("\n");
-/** As many first bytes as `unwrapParts` peeks at. */
-const HEAD_BYTES = 512;
 
 /** The content as one byte stream (an archive's members joined). */
 export interface Unwrapped {
