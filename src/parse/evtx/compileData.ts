@@ -119,6 +119,8 @@ export function compileShapedEventData(
     let emptyAt: number[] | undefined;
     for (let k = 0; k < names.length; k++) {
       const i = subs[k] as number;
+      // `literalText`'s string case inline: calling `texts[k]` for it too measured ~7% slower
+      // (bench/evtxBench.ts, bytes in memory, 4 alternating runs: 174k vs 188k events/s)
       if (i < v.count && v.types[i] === VALUE.wstring) {
         values[k] = (lasts[k] as LastValue).wstring(
           b.buf,
