@@ -1,6 +1,6 @@
 import { EvtxFormatError } from "./errors.js";
 import { utf16 } from "./formatValue.js";
-import { EVTX } from "./layout.js";
+import { NAME_CHARS, nameEnd } from "./nameEnd.js";
 import { sharedTemplate } from "./sharedTemplates.js";
 import type { Template } from "./Template.js";
 
@@ -22,12 +22,9 @@ export class Chunk {
   name(offset: number): string {
     let name = this.names.get(offset);
     if (name === undefined) {
-      if (offset < EVTX.chunkHeaderSize || offset + 8 > this.buf.length) {
-        throw new EvtxFormatError(`name offset ${offset} outside the chunk`);
-      }
-      const end = offset + 8 + 2 * this.buf.readUInt16LE(offset + 6);
-      if (end > this.buf.length) throw new EvtxFormatError(`name at ${offset} runs past the chunk`);
-      name = utf16(this.buf, offset + 8, end);
+      const end = nameEnd(this.buf, offset);
+      if (end === -1) throw new EvtxFormatError(`name at ${offset} is not inside the chunk`);
+      name = utf16(this.buf, offset + NAME_CHARS, end);
       this.names.set(offset, name);
     }
     return name;

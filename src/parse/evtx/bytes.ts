@@ -17,3 +17,13 @@ export function u32(b: Uint8Array, at: number): number {
     0
   );
 }
+
+/** Node's native latin1 decoder (one flat one-byte string), which `toString` reaches by dispatch. */
+export interface Latin1 {
+  latin1Slice(start: number, end: number): string;
+}
+
+/** Node's native UTF-16LE decoder, which `Buffer#toString` reaches after an encoding switch. */
+export interface Ucs2 {
+  ucs2Slice(start: number, end: number): string;
+}

@@ -1,11 +1,6 @@
-import { u16, u32 } from "./bytes.js";
+import { type Latin1, type Ucs2, u16, u32 } from "./bytes.js";
 import { VALUE } from "./layout.js";
-import { formatFiletime, formatSystemtime, type Latin1 } from "./time.js";
-
-/** Node's native UTF-16LE decoder, which `Buffer#toString` reaches after an encoding switch. */
-interface Ucs2 {
-  ucs2Slice(start: number, end: number): string;
-}
+import { formatFiletime, formatSystemtime } from "./time.js";
 
 /**
  * UTF-16LE text of `buf[start, end)` without trailing NULs (writers often count the NUL).

@@ -2,6 +2,7 @@ import { readTree } from "./binxml.js";
 import type { Chunk } from "./Chunk.js";
 import { EvtxFormatError } from "./errors.js";
 import { EVTX } from "./layout.js";
+import { NAME_CHARS, nameEnd } from "./nameEnd.js";
 import { Template } from "./Template.js";
 
 /**
@@ -75,16 +76,12 @@ function normalize(buf: Buffer, offset: number, end: number, fields: Int32Array)
  */
 function matches(chunk: Chunk, offset: number, end: number, entry: Entry): boolean {
   const buf = chunk.buf;
-  const norm = entry.normalized;
   const base = offset + 4;
-  if (norm.length !== end - base) return false;
-  let placed = false;
-  for (const p of entry.placed) {
-    if (p.offset === offset) placed = buf.compare(p.raw, 0, p.raw.length, base, end) === 0;
-  }
-  if (!placed) {
+  if (entry.normalized.length !== end - base) return false;
+  const p = entry.placed.find((q) => q.offset === offset);
+  if (p === undefined || buf.compare(p.raw, 0, p.raw.length, base, end) !== 0) {
     if (!sameNormalized(buf, offset, end, entry)) return false;
-    if (entry.placed.length < LIMITS.placements && !entry.placed.some((p) => p.offset === offset))
+    if (p === undefined && entry.placed.length < LIMITS.placements)
       entry.placed.push({ offset, raw: Buffer.from(buf.subarray(base, end)) });
   }
   return sameOutsideNames(buf, offset, entry);
@@ -112,9 +109,8 @@ function sameNormalized(buf: Buffer, offset: number, end: number, entry: Entry):
 function sameOutsideNames(buf: Buffer, offset: number, entry: Entry): boolean {
   for (const { field, chars } of entry.outside) {
     const target = buf.readUInt32LE(offset + (entry.fields[field] as number));
-    const at = target + 8;
-    if (target < EVTX.chunkHeaderSize || at + chars.length > buf.length) return false;
-    if (2 * buf.readUInt16LE(target + 6) !== chars.length) return false;
+    const at = target + NAME_CHARS;
+    if (nameEnd(buf, target) - at !== chars.length) return false;
     for (let i = 0; i < chars.length; i++) if (buf[at + i] !== chars[i]) return false;
   }
   return true;
@@ -145,9 +141,9 @@ export function sharedTemplate(chunk: Chunk, offset: number): Template {
   fields.forEach((at, field) => {
     const target = buf.readUInt32LE(offset + at);
     if (target >= offset && target < end) return;
-    chunk.name(target); // throws when the name is not there
-    const chars = buf.subarray(target + 8, target + 8 + 2 * buf.readUInt16LE(target + 6));
-    outside.push({ field, chars: Buffer.from(chars) });
+    const charsEnd = nameEnd(buf, target);
+    if (charsEnd === -1) throw new EvtxFormatError(`name at ${target} is not inside the chunk`);
+    outside.push({ field, chars: Buffer.from(buf.subarray(target + NAME_CHARS, charsEnd)) });
   });
   if (entries >= LIMITS.entries) {
     cache.clear();

@@ -1,13 +1,10 @@
+import type { Latin1 } from "./bytes.js";
+
 /** Seconds from 1601-01-01 (the FILETIME epoch) to 1970-01-01. */
 const EPOCH_DIFF_SECONDS = 11_644_473_600;
 
 /** `TWO[n]` is `n` as two digits, for n < 100. */
 const TWO: readonly string[] = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, "0"));
-
-/** Node's native latin1 decoder (one flat one-byte string), which `toString` reaches by dispatch. */
-export interface Latin1 {
-  latin1Slice(start: number, end: number): string;
-}
 
 /**
  * The FILETIME text being written: the whole-seconds prefix stays while the second does
