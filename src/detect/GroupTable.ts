@@ -45,11 +45,6 @@ export class GroupTable {
     }
   }
 
-  /** The group of the tuple `ids[0, width)`, or -1 when there is none. */
-  find(ids: Int32Array): number {
-    return (this.slots[this.probe(ids)] as number) - 1;
-  }
-
   /** The group of the tuple `ids[0, width)`, added as the next number when it is new. */
   findOrAdd(ids: Int32Array): number {
     const s = this.probe(ids);

@@ -9,6 +9,7 @@ export {
   type Pipeline,
   type PipelineRow,
   type PipeOptions,
+  type RecordFilter,
   type RowSpec,
 } from "./pipeline.js";
 export type { Row, Scalar, Value } from "./values.js";

@@ -103,6 +103,13 @@ export type SubsearchInput = SubsearchRows | readonly (readonly Row[])[];
 /** A test of a group's by-values (read by index). */
 export type GroupTest = (byValue: (i: number) => string) => boolean;
 
+/** A test of a group from some of its by-values (see `Pipeline.recordFilter`). */
+export interface RecordFilter {
+  readonly test: GroupTest;
+  /** The by-values (indices) `test` reads, ascending: its outcome depends on these alone. */
+  readonly reads: readonly number[];
+}
+
 /** A detection's first join on fields that still hold its tstats by-values. */
 export interface FirstJoin {
   /** The index of the subsearch it reads (see `PipeOptions.subsearch`). */
@@ -147,7 +154,7 @@ export interface Pipeline {
    * kept at all. Null when no leading pipe decides from by-values alone. A pipe that throws
    * keeps the group (its fault is reported when the findings are built).
    */
-  readonly recordFilter: GroupTest | null;
+  readonly recordFilter: RecordFilter | null;
   /**
    * For a subsearch's own pipes: when `fields` of its final rows still hold tstats by-values,
    * the key (`keyOf` over `fields`) a group's row will have, from its by-values; so that a join
@@ -351,10 +358,10 @@ function joinPushdown(join: FirstJoin): (subsearches: SubsearchInput) => JoinKey
 }
 
 /** The leading row pipes that decide from by-values alone, as a test of a group (see `Pipeline`). */
-function compileRecordFilter(stages: readonly Stage[], spec: RowSpec): GroupTest | null {
+function compileRecordFilter(stages: readonly Stage[], spec: RowSpec): RecordFilter | null {
   const effects = stages.map((s) => ("rows" in s ? s.effect : undefined));
   const initial = initialNames(spec);
-  const prefix = filterPrefix(spec.by, initial, effects);
+  const { stages: prefix, reads } = filterPrefix(spec.by, initial, effects);
   if (prefix === 0) return null;
   const rows = stages.slice(0, prefix).map((s) => (s as { rows: RowStage }).rows);
   // by-fields an aggregation overwrites are left out, as the row has the aggregation there
@@ -367,11 +374,12 @@ function compileRecordFilter(stages: readonly Stage[], spec: RowSpec): GroupTest
   // unique-process corpus: renaming each new group's row was ~2% of the scan.
   let lead = 0;
   while (lead < prefix && effects[lead]?.kind === "rename") (rows[lead++] as RowStage)(marked);
-  const layout = Object.entries(marked).map(
-    ([name, i]) => [name, spec.by[i as number] as string, i as number] as const,
-  );
+  // the row holds only the by-values the filters read, so the outcome depends on them alone
+  const layout = Object.entries(marked)
+    .filter(([, i]) => reads.includes(i as number))
+    .map(([name, i]) => [name, spec.by[i as number] as string, i as number] as const);
   const rest = rows.slice(lead);
-  return (byValue) => {
+  const test: GroupTest = (byValue) => {
     const row: Row = Object.create(null);
     for (const [name, by, i] of layout) row[name] = byRowValue(by, byValue(i));
     try {
@@ -381,6 +389,7 @@ function compileRecordFilter(stages: readonly Stage[], spec: RowSpec): GroupTest
     }
     return true;
   };
+  return { test, reads };
 }
 
 /** `_time` by-values back to ISO-8601 (as findings show them), other values as text. */

@@ -51,37 +51,61 @@ export function searchReads(text: string): Set<string> {
   return expr === undefined ? new Set() : exprReads(expr, new Set());
 }
 
+/** The leading row stages that decide from by-values alone (see `filterPrefix`). */
+export interface FilterPrefix {
+  /** How many leading stages: 0 when no filter qualifies. */
+  readonly stages: number;
+  /**
+   * The by-fields (indices into `by`) whose values those stages' filters read, directly or
+   * through renames and writes, in ascending order: the outcome depends on these alone.
+   */
+  readonly reads: readonly number[];
+}
+
 /**
  * How many leading row stages (by their effects) decide, from a group's by-values alone,
- * whether its row survives: a filter counts when every field it reads still holds a value
- * derived only from by-fields, and the analysis stops at the first filter that reads anything
- * else (`count`, the times, an aggregation, a field computed from them) or at a stage of
- * unknown effect (`stats`, `dedup`, `join`). Writes (`eval`, `convert`, `rex`) and renames are
- * followed; a field written from a tainted one is tainted. 0 when no filter qualifies.
+ * whether its row survives, and which by-values they read: a filter counts when every field
+ * it reads still holds a value derived only from by-fields, and the analysis stops at the
+ * first filter that reads anything else (`count`, the times, an aggregation, a field computed
+ * from them) or at a stage of unknown effect (`stats`, `dedup`, `join`). Writes (`eval`,
+ * `convert`, `rex`) and renames are followed; a field written from a tainted one is tainted,
+ * and one written from by-fields derives from them.
  *
  * Why: detections such as "Detect RTLO In Process" group every process by its GUID and only
  * then keep rows whose command line holds U+202E; testing that per record instead keeps memory
- * flat (bench/run.ts (m) on the unique-process corpus: 87,174 groups per such detection).
+ * flat (bench/run.ts (m) on the unique-process corpus: 87,174 groups per such detection), and
+ * knowing that it reads the command line alone lets its outcome be reused per command line.
  */
 export function filterPrefix(
   by: readonly string[],
   initial: readonly string[],
   effects: ReadonlyArray<Effect | undefined>,
-): number {
-  const names = new Set(initial);
-  // count, times and aggregations (also a by-field one of them overwrites)
+): FilterPrefix {
+  // each name's by-fields; count, times and aggregations (also a by-field one of them
+  // overwrites) are tainted
+  const origins = new Map<string, ReadonlySet<number>>();
+  by.forEach((name, i) => {
+    if (initial.lastIndexOf(name) === i) origins.set(name, new Set([i]));
+  });
   const tainted = new Set(initial.slice(by.length));
+  const names = new Set(initial);
+  const reads = new Set<number>();
   let prefix = 0;
   for (let k = 0; k < effects.length; k++) {
     const effect = effects[k];
     if (effect === undefined) break;
     if (effect.kind === "filter") {
       if ([...effect.reads].some((r) => tainted.has(r))) break;
+      for (const r of effect.reads) for (const i of origins.get(r) ?? []) reads.add(i);
       prefix = k + 1;
       continue;
     }
     if (effect.kind === "keep") {
-      for (const n of [...names]) if (!effect.keeps(n)) names.delete(n);
+      for (const n of [...names]) {
+        if (effect.keeps(n)) continue;
+        names.delete(n);
+        origins.delete(n);
+      }
       continue;
     }
     if (effect.kind === "rename") {
@@ -94,18 +118,25 @@ export function filterPrefix(
           if (tainted.has(n)) tainted.add(to);
           else tainted.delete(to);
           tainted.delete(n);
+          const from = origins.get(n);
+          if (from === undefined) origins.delete(to);
+          else origins.set(to, from);
+          origins.delete(n);
         }
       }
       continue;
     }
     // a field converted in place stays what it was: a function of itself; a target whose
     // inputs are unknown (`convert ... as`) is tainted
-    for (const { to, reads } of effect.assigns) {
-      const dirty = reads === undefined || [...reads].some((r) => tainted.has(r));
+    for (const { to, reads: from } of effect.assigns) {
+      const dirty = from === undefined || [...from].some((r) => tainted.has(r));
       names.add(to);
       if (dirty) tainted.add(to);
       else tainted.delete(to);
+      const derived = new Set<number>();
+      for (const r of from ?? []) for (const i of origins.get(r) ?? []) derived.add(i);
+      origins.set(to, derived);
     }
   }
-  return prefix;
+  return { stages: prefix, reads: prefix === 0 ? [] : [...reads].sort((a, b) => a - b) };
 }

@@ -49,7 +49,13 @@ function filterOf(pipes: string[]) {
   const pipeline = compilePipes(pipes, SPEC);
   const filter = pipeline.recordFilter;
   if (filter === null) return null;
-  const passed = GROUPS.map((g) => filter((i) => g.by[i] as string));
+  // it reads only the by-values it names
+  const passed = GROUPS.map((g) =>
+    filter.test((i) => {
+      expect(filter.reads).toContain(i);
+      return g.by[i] as string;
+    }),
+  );
   for (const [i, g] of GROUPS.entries()) {
     if (passed[i]) continue;
     for (const count of [0, 1, 7, 1e6])
@@ -145,7 +151,28 @@ describe("record filter: leading pipes that decide from by-values alone", () => 
     const pipeline = compilePipes(pipes, SPEC);
     const values = ["(", "cmd.exe", "2024-03-01T10:00:00.000Z"];
     expect(() => pipeline.run([{ ...group("(", "cmd.exe"), by: values }], fail)).toThrow();
-    expect(pipeline.recordFilter?.((i) => values[i] as string)).toBe(true);
-    expect(pipeline.recordFilter?.((i) => ["zzz", "cmd.exe", values[2]][i] as string)).toBe(false);
+    expect(pipeline.recordFilter?.test((i) => values[i] as string)).toBe(true);
+    expect(pipeline.recordFilter?.test((i) => ["zzz", "cmd.exe", values[2]][i] as string)).toBe(
+      false,
+    );
+  });
+
+  it("names the by-values its outcome depends on, through renames and writes", () => {
+    const readsOf = (pipes: string[]) => compilePipes(pipes, SPEC).recordFilter?.reads;
+    expect(readsOf([CTIME, DROP, 'regex process="\\x{202E}"'])).toEqual([1]);
+    expect(readsOf([DROP, 'where match(process, "(?i)powershell") AND dest="h2"'])).toEqual([0, 1]);
+    // the collision above: `process` ends up the command line
+    expect(readsOf(["rename Processes.dest as process", DROP, 'where process = "h1"'])).toEqual([
+      1,
+    ]);
+    expect(readsOf(["rename Processes.dest as host", DROP, 'where host = "h1"'])).toEqual([0]);
+    expect(readsOf([DROP, 'eval n = mvcount(split(process, "\\.."))-1', "search n > 1"])).toEqual([
+      1,
+    ]);
+    expect(readsOf([DROP, "eval n = dest", 'where n = "h1"', "where _time > 0"])).toEqual([0, 2]);
+    // a field dropped before the filter reads nothing
+    expect(readsOf([DROP, "fields - dest", "where isnull(dest)"])).toEqual([]);
+    // the filters after the first one that cannot be decided read nothing here
+    expect(readsOf([DROP, 'where dest="h1"', "where count > 5", "where process=1"])).toEqual([0]);
   });
 });
