@@ -293,9 +293,7 @@ export class Aggregator {
       const unit = d.unit;
       try {
         if (!unit.plan.match(read)) continue;
-        const slots = unit.slots;
-        if (!d.test((i) => this.byText(unit, i, this.slotValue(record, slots[i] as number))))
-          continue;
+        if (!d.test((i) => this.recordText(unit, record, i))) continue;
       } catch (err) {
         this.recordFault(unit.owner, err, offsetOf(record.position));
         continue;
@@ -334,6 +332,20 @@ export class Aggregator {
       this.texts.push(text);
     }
     return id;
+  }
+
+  /**
+   * The text of `record`'s `i`-th by-value in `unit`, as `byText` gives it,
+   * without interning the value: a second pass tests every record of its datasets against its
+   * joins and keeps few (bench/run.ts (m): interning each one's GUID grew `ids` by every
+   * process of the input).
+   */
+  private recordText(unit: Unit, record: CimRecord, i: number): string {
+    const field = unit.plan.by[i] as string;
+    if (field === "_time") return this.byText(unit, i, this.byId(unit, record, i));
+    return (
+      (record.fields as Readonly<Partial<Record<string, string>>>)[field] ?? unit.plan.fillnull
+    );
   }
 
   /** Slot stamps start again after 2^32 records. */
