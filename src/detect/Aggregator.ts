@@ -70,8 +70,8 @@ interface Unit {
 
 /**
  * Outcomes a unit's record filter remembers before it starts again, so that its memory stays
- * flat whatever the input (bench/run.ts (m): the filters see ~30,000 distinct command lines
- * in 87,580 process records).
+ * flat whatever the input (bench/run.ts (m): the largest of the 79 filters' memos holds 2,125
+ * outcomes for 87,580 process records).
  */
 const FILTER_MEMO = 65_536;
 

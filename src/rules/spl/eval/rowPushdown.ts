@@ -62,6 +62,9 @@ export interface FilterPrefix {
   readonly reads: readonly number[];
 }
 
+/** In `filterPrefix`'s origins: the count, a time or an aggregation, not a by-value. */
+const TAINT = -1;
+
 /**
  * How many leading row stages (by their effects) decide, from a group's by-values alone,
  * whether its row survives, and which by-values they read: a filter counts when every field
@@ -81,62 +84,48 @@ export function filterPrefix(
   initial: readonly string[],
   effects: ReadonlyArray<Effect | undefined>,
 ): FilterPrefix {
-  // each name's by-fields; count, times and aggregations (also a by-field one of them
-  // overwrites) are tainted
+  // each name of the row and what its value derives from: by-field indices, or TAINT (count,
+  // times and aggregations, also a by-field one of them overwrites)
   const origins = new Map<string, ReadonlySet<number>>();
-  by.forEach((name, i) => {
-    if (initial.lastIndexOf(name) === i) origins.set(name, new Set([i]));
+  initial.forEach((name, i) => {
+    origins.set(name, new Set([i < by.length ? i : TAINT]));
   });
-  const tainted = new Set(initial.slice(by.length));
-  const names = new Set(initial);
+  const derived = (fields: Iterable<string>): Set<number> => {
+    const out = new Set<number>();
+    for (const f of fields) for (const i of origins.get(f) ?? []) out.add(i);
+    return out;
+  };
   const reads = new Set<number>();
   let prefix = 0;
   for (let k = 0; k < effects.length; k++) {
     const effect = effects[k];
     if (effect === undefined) break;
     if (effect.kind === "filter") {
-      if ([...effect.reads].some((r) => tainted.has(r))) break;
-      for (const r of effect.reads) for (const i of origins.get(r) ?? []) reads.add(i);
+      const from = derived(effect.reads);
+      if (from.has(TAINT)) break;
+      for (const i of from) reads.add(i);
       prefix = k + 1;
       continue;
     }
     if (effect.kind === "keep") {
-      for (const n of [...names]) {
-        if (effect.keeps(n)) continue;
-        names.delete(n);
-        origins.delete(n);
-      }
+      for (const n of [...origins.keys()]) if (!effect.keeps(n)) origins.delete(n);
       continue;
     }
     if (effect.kind === "rename") {
       for (const move of effect.moves) {
-        for (const n of [...names]) {
+        for (const [n, from] of [...origins]) {
           const to = move(n);
           if (to === null || to === n) continue;
-          names.delete(n);
-          names.add(to);
-          if (tainted.has(n)) tainted.add(to);
-          else tainted.delete(to);
-          tainted.delete(n);
-          const from = origins.get(n);
-          if (from === undefined) origins.delete(to);
-          else origins.set(to, from);
           origins.delete(n);
+          origins.set(to, from);
         }
       }
       continue;
     }
     // a field converted in place stays what it was: a function of itself; a target whose
     // inputs are unknown (`convert ... as`) is tainted
-    for (const { to, reads: from } of effect.assigns) {
-      const dirty = from === undefined || [...from].some((r) => tainted.has(r));
-      names.add(to);
-      if (dirty) tainted.add(to);
-      else tainted.delete(to);
-      const derived = new Set<number>();
-      for (const r of from ?? []) for (const i of origins.get(r) ?? []) derived.add(i);
-      origins.set(to, derived);
-    }
+    for (const { to, reads: from } of effect.assigns)
+      origins.set(to, from === undefined ? new Set([TAINT]) : derived(from));
   }
   return { stages: prefix, reads: prefix === 0 ? [] : [...reads].sort((a, b) => a - b) };
 }
