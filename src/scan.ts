@@ -1,4 +1,4 @@
-import { Aggregator } from "./detect/Aggregator.js";
+import { Aggregator, type SecondPass } from "./detect/Aggregator.js";
 import { parseInterest, planInterest } from "./detect/parseInterest.js";
 import { SigmaAggregator } from "./detect/SigmaAggregator.js";
 import { withSigmaInterest } from "./detect/sigmaInterest.js";
@@ -99,14 +99,22 @@ async function secondPass(
   source: ByteSource,
   bytes: number,
   aggregator: Aggregator,
-  interest: ParseInterest,
+  second: SecondPass,
   toRecord: ReturnType<typeof compileCimMapper>,
 ): Promise<void> {
+  const interest = planInterest(second.plans);
   const raw = await source.open();
   try {
     let ordinal = 0;
     for await (const part of unwrapParts(firstBytes(raw, bytes), source.uri)) {
-      for await (const event of partEvents(part, ++ordinal, { onIssue: () => {}, interest })) {
+      ordinal++;
+      // positions carry the part of an archive member only (see `partEvents`)
+      const at = second.positions?.inPart(part.member === undefined ? 0 : ordinal);
+      const options = {
+        onIssue: () => {},
+        interest: at === undefined ? interest : { ...interest, at },
+      };
+      for await (const event of partEvents(part, ordinal, options)) {
         if (event.partial) continue;
         const record = toRecord(event);
         if (record !== undefined) aggregator.addSecondPass(record);
@@ -192,7 +200,7 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
   const second = aggregator.secondPass();
   if (second !== undefined) {
     try {
-      await secondPass(source, tally.bytes, aggregator, planInterest(second.plans), toRecord);
+      await secondPass(source, tally.bytes, aggregator, second, toRecord);
     } catch (err) {
       // the first pass's own error, if any, is the one to report (the second meets it again)
       if (error === undefined) {

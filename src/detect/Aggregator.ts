@@ -3,13 +3,16 @@ import type { CimRecord } from "../model/types.js";
 import { detach } from "../parse/detach.js";
 import type { EventPosition } from "../parse/types.js";
 import type {
+  FirstJoin,
   GroupInput,
+  GroupKey,
   GroupTest,
   Pipeline,
   PipelineRow,
   RecordFilter,
   Row,
 } from "../rules/spl/eval/index.js";
+import { keyHash } from "../rules/spl/eval/index.js";
 import type { SubsearchRows } from "../rules/spl/eval/joinCommand.js";
 import { compareScalars } from "../rules/spl/eval/values.js";
 import type { CompiledRule, Subsearch, TstatsPlan } from "../rules/types.js";
@@ -20,6 +23,7 @@ import { offsetOf, orderOf } from "./evidenceSpan.js";
 import { GroupTable } from "./GroupTable.js";
 import { LowercaseReader } from "./LowercaseReader.js";
 import { RuleIndex } from "./RuleIndex.js";
+import { SecondPassIndex, type WantedPositions } from "./SecondPassIndex.js";
 import { sortFindings } from "./sortFindings.js";
 import type { Finding, SourceRef } from "./types.js";
 
@@ -85,6 +89,8 @@ interface Slot {
 interface Deferred {
   readonly unit: Unit;
   readonly uses: readonly DeferredUse[];
+  /** Per use: the number of its key's shape in the dataset's `SecondPassIndex`. */
+  readonly shapes: number[];
   /** Set by `secondPass`: whether a record's group can match one of its joins at all. */
   test: GroupTest | undefined;
 }
@@ -110,6 +116,11 @@ export interface AggregatorOptions {
 /** What a second pass must read: the datasets and literals of the tstats it fills. */
 export interface SecondPass {
   readonly plans: readonly TstatsPlan[];
+  /**
+   * Where the records it needs sit (those whose join key the other side has), as the first
+   * pass saw them; undefined when every record of the datasets must be read.
+   */
+  readonly positions: WantedPositions | undefined;
 }
 
 /** Orders groups as tstats returns them: by their by-values, numbers numerically. */
@@ -176,6 +187,8 @@ export class Aggregator {
 
   /** Tstats left to the second pass, by dataset (see `AggregatorOptions.secondPass`). */
   private readonly deferred = new Map<Datamodel, Deferred[]>();
+  /** Per dataset with deferred tstats: where the first pass saw its records, and their keys. */
+  private readonly seen = new Map<Datamodel, SecondPassIndex>();
 
   constructor(
     private readonly rules: readonly CompiledRule[],
@@ -202,7 +215,7 @@ export class Aggregator {
       const deferredUses = later.get(planKey(plan));
       if (deferredUses !== undefined) {
         const list = this.deferred.get(plan.datamodel) ?? [];
-        list.push({ unit, uses: deferredUses, test: undefined });
+        list.push({ unit, uses: deferredUses, shapes: [], test: undefined });
         this.deferred.set(plan.datamodel, list);
         return unit;
       }
@@ -225,6 +238,40 @@ export class Aggregator {
       );
     this.slotId = new Int32Array(this.slotField.length);
     this.slotStamp = new Uint32Array(this.slotField.length);
+    for (const [datamodel, list] of this.deferred) this.seen.set(datamodel, this.indexOf(list));
+  }
+
+  /** A use's own key at its join: the rule's first join key, or its subsearch's group key. */
+  private useKey(use: DeferredUse): GroupKey {
+    if (use.kind === "sub") return use.subKey;
+    return (this.rules[use.rule] as CompiledRule).pipeline?.firstJoin as FirstJoin;
+  }
+
+  /**
+   * The index of a dataset's deferred tstats: one key a record per shape, i.e. per distinct
+   * by-fields a use's key reads (with what fills a missing one, and the span of a `_time`),
+   * shared by the uses that read the same (`GroupKey.reads`).
+   */
+  private indexOf(list: readonly Deferred[]): SecondPassIndex {
+    const shapes = new Map<string, number>();
+    const keys: ((record: CimRecord) => number)[] = [];
+    for (const d of list) {
+      const plan = d.unit.plan;
+      for (const use of d.uses) {
+        const { hash, reads } = this.useKey(use);
+        const span = reads.includes("_time") ? plan.span : null;
+        const shape = JSON.stringify([reads, plan.fillnull, span]);
+        let s = shapes.get(shape);
+        if (s === undefined) {
+          s = keys.length;
+          shapes.set(shape, s);
+          const unit = d.unit;
+          keys.push((record) => hash((i) => this.recordText(unit, record, i)));
+        }
+        d.shapes.push(s);
+      }
+    }
+    return new SecondPassIndex(keys);
   }
 
   /** The record slot of a by-field (`_time` one per span). */
@@ -252,34 +299,47 @@ export class Aggregator {
    */
   secondPass(): SecondPass | undefined {
     const plans: TstatsPlan[] = [];
-    for (const list of this.deferred.values()) {
+    const chosen: (WantedPositions | undefined)[] = [];
+    for (const [datamodel, list] of this.deferred) {
+      const wanted: Set<number>[] = [];
       for (const d of list) {
-        const tests = d.uses.flatMap((use) => {
-          const t = this.joinTest(use);
-          return t === undefined ? [] : [t];
+        const tests: GroupTest[] = [];
+        d.uses.forEach((use, u) => {
+          const join = this.joinTest(use);
+          if (join === undefined) return;
+          tests.push(join.test);
+          const s = d.shapes[u] as number;
+          const hashes = wanted[s] ?? new Set<number>();
+          for (const k of join.keys) hashes.add(keyHash(k));
+          wanted[s] = hashes;
         });
         d.test = tests.length <= 1 ? tests[0] : (byValue) => tests.some((t) => t(byValue));
         if (d.test !== undefined) plans.push(d.unit.plan);
       }
+      const index = this.seen.get(datamodel) as SecondPassIndex;
+      if (wanted.length > 0) chosen.push(index.select(wanted));
     }
-    return plans.length === 0 ? undefined : { plans };
+    if (plans.length === 0) return undefined;
+    return { plans, positions: eitherOf(chosen) };
   }
 
   /** For one use of a deferred tstats: which of its groups the join can match, if any. */
-  private joinTest(use: DeferredUse): GroupTest | undefined {
+  private joinTest(
+    use: DeferredUse,
+  ): { readonly test: GroupTest; readonly keys: ReadonlySet<string> } | undefined {
     const rule = this.rules[use.rule] as CompiledRule;
     const units = this.units[use.rule] as { main: Unit; subs: readonly Unit[] };
     if (use.kind === "main") {
       const rows = this.subsearchSource(rule, units.subs, (u) => this.inOrder(u, u.groups));
       const join = rule.pipeline?.prefilter(rows);
-      return join === undefined || join.keys === 0 ? undefined : join.test;
+      return join === undefined || join.keys.size === 0 ? undefined : join;
     }
     const join = rule.pipeline?.firstJoin;
     if (join === undefined || join === null) return undefined;
     const main = units.main;
     const keys = new Set(main.groups.map((t) => join.key((i) => this.valueAt(main, t, i))));
-    const subKey = use.subKey;
-    return keys.size === 0 ? undefined : (byValue) => keys.has(subKey(byValue));
+    const subKey = use.subKey.key;
+    return keys.size === 0 ? undefined : { test: (byValue) => keys.has(subKey(byValue)), keys };
   }
 
   /** Counts a record of the second pass in the deferred tstats whose join can match its group. */
@@ -303,10 +363,14 @@ export class Aggregator {
   }
 
   add(record: CimRecord): void {
+    const seen = this.seen.get(record.datamodel);
     const slot = this.slots.get(record.datamodel);
+    if (slot === undefined && seen === undefined) return;
+    // a new record: the slot values cached for the last one are stale from here
+    this.stamp = (this.stamp + 1) >>> 0 || this.restamp();
+    seen?.note(record);
     if (slot === undefined) return;
     const read = this.reader.reset(record);
-    this.stamp = (this.stamp + 1) >>> 0 || this.restamp();
     const index = slot.index;
     const n = index.select(read);
     const chosen = index.chosen;
@@ -558,7 +622,7 @@ export class Aggregator {
       const key = need === undefined ? null : sub.pipeline.groupKey(need.fields);
       if (need !== undefined && key !== null) {
         const wanted = unit.groups.filter((t) =>
-          need.keys.has(key((i) => this.valueAt(unit, t, i))),
+          need.keys.has(key.key((i) => this.valueAt(unit, t, i))),
         );
         return this.subsearchRows(rule, sub, this.inOrder(unit, wanted));
       }
@@ -616,4 +680,17 @@ export class Aggregator {
       return [];
     }
   }
+}
+
+/** Positions wanted by any of `list`; undefined (everything) when one of them wants everything. */
+function eitherOf(list: readonly (WantedPositions | undefined)[]): WantedPositions | undefined {
+  if (list.some((w) => w === undefined)) return undefined;
+  const all = list as readonly WantedPositions[];
+  if (all.length === 1) return all[0];
+  return {
+    inPart: (part) => {
+      const tests = all.map((w) => w.inPart(part));
+      return (position) => tests.some((t) => t(position));
+    },
+  };
 }

@@ -1,3 +1,4 @@
+import type { GroupKey } from "../rules/spl/eval/index.js";
 import type { CompiledRule, TstatsPlan } from "../rules/types.js";
 
 /**
@@ -11,7 +12,7 @@ export type DeferredUse =
       readonly kind: "sub";
       readonly rule: number;
       /** The subsearch's group key at the join, from its by-values. */
-      readonly subKey: (byValue: (i: number) => string) => string;
+      readonly subKey: GroupKey;
     };
 
 /** A tstats as the aggregator shares it: by signature, or the plan itself when it has none. */

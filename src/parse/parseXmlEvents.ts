@@ -78,6 +78,7 @@ function eventReader(interest: ParseInterest | undefined): ReadEvent {
   const full: ReadEvent = readEventXml;
   if (interest === undefined) return full;
   const { eventIds, rawText } = interest;
+  const at = interest.at ?? (() => true);
   return (xml, position) => {
     // An event to be read in full needs no header first. Why: `bench/run.ts` (m) "many
     // rules" reads every Sysmon 1 event in full; the header cost ~20% of each such read.
@@ -85,13 +86,14 @@ function eventReader(interest: ParseInterest | undefined): ReadEvent {
     if (
       id !== undefined &&
       eventIds.has(id) &&
+      at(position) &&
       (rawText === undefined || rawText.test(xml) || xml.indexOf("&#") !== -1)
     ) {
       return full(xml, position);
     }
     const header = parseEventHeader(xml, position);
     if (header === undefined) return full(xml, position);
-    if (!eventIds.has(header.eventId)) return header;
+    if (!eventIds.has(header.eventId) || !at(position)) return header;
     // Literals are ASCII, so testing the latin1 text finds exactly the UTF-8 occurrences.
     if (rawText !== undefined && !rawText.test(xml) && xml.indexOf("&#") === -1) return header;
     return full(xml, position);

@@ -67,6 +67,12 @@ export interface ParseInterest {
    * (case-insensitive literals that every matching event must contain in some field value).
    */
   readonly rawText?: RegExp;
+  /**
+   * When set, an event of a wanted id can only matter if this holds of its position (as the
+   * parser gives it, without `member`/`part`): a second pass knows where the records it needs
+   * sit (see `SecondPassIndex`).
+   */
+  readonly at?: (position: EventPosition) => boolean;
 }
 
 export interface ParseOptions {

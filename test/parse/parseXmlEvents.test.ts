@@ -152,4 +152,33 @@ describe("parseXmlEvents interest", () => {
     expect(events[1]).toMatchObject({ eventId: 1, computer: "héllo-wks", data: {} });
     expect(events[3]?.data.CommandLine).toBe("netstat");
   });
+
+  it("reads in full only the wanted events at the positions `at` accepts", async () => {
+    // a CRLF pair and a split event move the later events' lines: `at` sees the real ones
+    const text = [
+      event(1, 1),
+      event(1, 2).replace("<System>", "\r\n<System>"),
+      event(3, 3),
+      event(1, 4),
+      event(1, 5),
+    ].join("\r\n");
+    const asked: number[] = [];
+    const { events } = await parseAll(parseXmlEvents, chunksOf(Buffer.from(text), 7), {
+      eventIds: new Set([1]),
+      at: (position) => {
+        asked.push(position.line ?? -1);
+        return position.line === 2 || position.line === 6;
+      },
+    });
+    expect(events.map((e) => [e.eventRecordId, e.position.line, e.partial ?? false])).toEqual([
+      [1, 1, true],
+      [2, 2, false],
+      [3, 4, true],
+      [4, 5, true],
+      [5, 6, false],
+    ]);
+    // events of other ids are ruled out first
+    expect(asked).not.toContain(4);
+    expect(events[4]?.data.CommandLine).toBe("cmd.exe");
+  });
 });

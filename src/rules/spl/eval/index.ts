@@ -1,9 +1,11 @@
 export { compileCondition, compileExpression } from "./compileEval.js";
+export { keyHash } from "./keyHash.js";
 export { type ConvertedRegex, convertPcre } from "./pcre.js";
 export {
   compilePipes,
   type FirstJoin,
   type GroupInput,
+  type GroupKey,
   type GroupTest,
   type JoinKeyTest,
   type Pipeline,

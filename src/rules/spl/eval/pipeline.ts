@@ -10,6 +10,7 @@ import {
   type SubsearchRows,
 } from "./joinCommand.js";
 import { type Effect, joinKeySources } from "./joinPushdown.js";
+import { hashPart, KEY_HASH_SEED } from "./keyHash.js";
 import { regexField, regexStage, rexStage, rexWrites } from "./regexCommands.js";
 import {
   convertStage,
@@ -110,21 +111,33 @@ export interface RecordFilter {
   readonly reads: readonly number[];
 }
 
+/** The key (`keyOf` over a join's fields) a group's row has at the join, from its by-values. */
+export interface GroupKey {
+  readonly key: (byValue: (i: number) => string) => string;
+  /** `keyHash` of `key`, made from the by-values without building the key. */
+  readonly hash: (byValue: (i: number) => string) => number;
+  /**
+   * The by-fields (raw names, as in `RowSpec.by`) `key` reads, in the join fields' order: the
+   * key is the same function of their values whatever the pipeline, so two keys over the same
+   * by-fields agree on a group with the same values.
+   */
+  readonly reads: readonly string[];
+}
+
 /** A detection's first join on fields that still hold its tstats by-values. */
-export interface FirstJoin {
+export interface FirstJoin extends GroupKey {
   /** The index of the subsearch it reads (see `PipeOptions.subsearch`). */
   readonly subsearch: number;
   readonly type: JoinSpec["type"];
   readonly fields: readonly string[];
-  /** The key (`keyOf` over `fields`) a group's row has at the join, from its by-values. */
-  readonly key: (byValue: (i: number) => string) => string;
 }
 
-/** The test of whether a group can match a join at all, and how many join keys it knows. */
+/** The test of whether a group can match a join at all, and the join keys it knows. */
 export interface JoinKeyTest {
+  /** Whether the group's key (`FirstJoin.key`) is one of `keys`. */
   readonly test: GroupTest;
-  /** Distinct keys of the subsearch rows: 0 when no group can match. */
-  readonly keys: number;
+  /** Distinct keys of the subsearch rows: none when no group can match. */
+  readonly keys: ReadonlySet<string>;
 }
 
 /** The pipes after tstats, compiled once, run over one detection's groups when findings are built. */
@@ -160,7 +173,7 @@ export interface Pipeline {
    * the key (`keyOf` over `fields`) a group's row will have, from its by-values; so that a join
    * can be given only the groups it can match. Null otherwise.
    */
-  groupKey(fields: readonly string[]): ((byValue: (i: number) => string) => string) | null;
+  groupKey(fields: readonly string[]): GroupKey | null;
   /** The same pipes, giving the final rows themselves (what a subsearch hands to its join). */
   rows(
     groups: readonly GroupInput[],
@@ -320,9 +333,18 @@ function initialNames(spec: RowSpec): string[] {
 }
 
 /** A group's key over by-fields `sources`, as `keyOf` gives it for its row. */
-function keyFrom(spec: RowSpec, sources: readonly number[]) {
-  return (byValue: (i: number) => string): string =>
-    JSON.stringify(sources.map((i) => keyText(byRowValue(spec.by[i] as string, byValue(i)))));
+function keyFrom(spec: RowSpec, sources: readonly number[]): GroupKey {
+  const part = (byValue: (i: number) => string, i: number) =>
+    keyText(byRowValue(spec.by[i] as string, byValue(i)));
+  return {
+    key: (byValue) => JSON.stringify(sources.map((i) => part(byValue, i))),
+    hash: (byValue) => {
+      let h = KEY_HASH_SEED;
+      for (const i of sources) h = hashPart(h, part(byValue, i));
+      return h;
+    },
+    reads: sources.map((i) => spec.by[i] as string),
+  };
 }
 
 function subsearchRows(input: SubsearchInput): SubsearchRows {
@@ -342,7 +364,7 @@ function firstJoinOf(stages: readonly Stage[], spec: RowSpec): FirstJoin | null 
   const effects = stages.slice(0, at).map((s) => ("rows" in s ? s.effect : undefined));
   const sources = joinKeySources(spec.by, initialNames(spec), effects, js.fields);
   if (sources === null) return null;
-  return { subsearch, type: js.type, fields: js.fields, key: keyFrom(spec, sources) };
+  return { subsearch, type: js.type, fields: js.fields, ...keyFrom(spec, sources) };
 }
 
 /** Given the subsearch rows, a test of whether a group can match the (inner) first join at all. */
@@ -353,7 +375,7 @@ function joinPushdown(join: FirstJoin): (subsearches: SubsearchInput) => JoinKey
       const k = keyOf(row, join.fields);
       if (k !== undefined) keys.add(k);
     }
-    return { test: (byValue) => keys.has(join.key(byValue)), keys: keys.size };
+    return { test: (byValue) => keys.has(join.key(byValue)), keys };
   };
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   compilePipes,
   type GroupInput,
+  keyHash,
   type Row,
   type RowSpec,
 } from "../../../../src/rules/spl/eval/index.js";
@@ -360,7 +361,13 @@ describe("the subsearch side: a join asks only for the keys its rows have", () =
     expect(key).not.toBeNull();
     const g = subGroup("{B}", "HKLM\\x");
     const [row] = keep.rows([g], () => {});
-    expect(key?.((i) => g.by[i] as string)).toBe(JSON.stringify([row?.process_guid]));
+    expect(key?.key((i) => g.by[i] as string)).toBe(JSON.stringify([row?.process_guid]));
+    // the by-field it reads, whatever the pipes renamed it to
+    expect(key?.reads).toEqual(["Registry.process_guid"]);
+    // its hash from the by-values is the hash of the key itself
+    const byValue = (i: number) => g.by[i] as string;
+    expect(key?.hash(byValue)).toBe(keyHash(key?.key(byValue) ?? ""));
+    expect(key?.hash(byValue)).not.toBe(key?.hash((i) => (i === 0 ? "{C}" : (g.by[i] as string))));
     expect(keep.groupKey(["registry_value_data"])).toBeNull();
     expect(
       compilePipes(["rename Registry.* as *", "table registry_path"], SUB_SPEC).groupKey([

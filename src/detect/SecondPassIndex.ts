@@ -1,0 +1,107 @@
+import type { CimRecord } from "../model/types.js";
+import type { EventPosition } from "../parse/types.js";
+
+/**
+ * Bytes an index may hold before it gives up (and the second pass parses every record of its
+ * datasets, as without one), so that its memory stays flat whatever the input: 8 bytes of
+ * position and 4 per key shape a record (bench/run.ts (m): 5 shapes of process keys, so
+ * ~600,000 process events, about 1 GB of Sysmon XML).
+ */
+export const SECOND_PASS_INDEX_BYTES = 16 * 1024 * 1024;
+
+/** Positions are numbered by part (0: a plain input; an archive member's ordinal) and line or record. */
+const PART = 2 ** 32;
+
+/** The number of an event's position within its part, or undefined when it has none. */
+function within(position: EventPosition): number | undefined {
+  return position.line ?? position.record;
+}
+
+/** Where, in each part of the input, the records a second pass must read sit. */
+export interface WantedPositions {
+  /** Whether the event at `position` (as the parser of part `part` gives it) may be needed. */
+  inPart(part: number): (position: EventPosition) => boolean;
+}
+
+/**
+ * Where the first pass saw each record of a deferred dataset, and the hashes of its join keys
+ * (`keyHash`, one per key shape: the by-fields a join key reads), so that the second pass parses only the
+ * events whose key the other side of a join has. Why: bench/run.ts (m), unique-process corpus:
+ * the second pass parsed and mapped every process event again (~15% of the scan) to keep the
+ * few groups a join can match.
+ *
+ * A hash collision only makes the second pass read an event it did not need (it still tests
+ * every record's key); an event without a line or record number is always read.
+ */
+export class SecondPassIndex {
+  private positions = new Float64Array(1024);
+  private hashes: Uint32Array;
+  private count = 0;
+  private full = false;
+  /** Records it holds at most. */
+  private readonly max: number;
+
+  /** `keys`: the hash of a record's join key in each shape (see `Aggregator`). */
+  constructor(
+    private readonly keys: readonly ((record: CimRecord) => number)[],
+    bytes = SECOND_PASS_INDEX_BYTES,
+  ) {
+    this.max = Math.floor(bytes / (8 + 4 * keys.length));
+    this.hashes = new Uint32Array(1024 * keys.length);
+  }
+
+  /** Notes a record of the first pass. */
+  note(record: CimRecord): void {
+    if (this.full) return;
+    if (this.count === this.max) {
+      this.full = true;
+      this.positions = new Float64Array(0);
+      this.hashes = new Uint32Array(0);
+      return;
+    }
+    if (this.count === this.positions.length) this.grow();
+    const at = within(record.position);
+    this.positions[this.count] = at === undefined ? -1 : (record.position.part ?? 0) * PART + at;
+    const keys = this.keys;
+    const base = this.count * keys.length;
+    for (let s = 0; s < keys.length; s++)
+      this.hashes[base + s] = (keys[s] as (r: CimRecord) => number)(record);
+    this.count++;
+  }
+
+  private grow(): void {
+    const size = Math.min(this.positions.length * 2, this.max);
+    const positions = new Float64Array(size);
+    positions.set(this.positions);
+    const hashes = new Uint32Array(size * this.keys.length);
+    hashes.set(this.hashes);
+    this.positions = positions;
+    this.hashes = hashes;
+  }
+
+  /**
+   * The positions of the records some of whose key hashes are in `wanted` (per shape: the
+   * hashes of the keys the other sides of the joins have; none when missing), or undefined
+   * when the index gave up (read everything).
+   */
+  select(wanted: readonly (ReadonlySet<number> | undefined)[]): WantedPositions | undefined {
+    if (this.full) return undefined;
+    const none = new Set<number>();
+    const chosen = new Set<number>();
+    const n = this.keys.length;
+    for (let r = 0; r < this.count; r++) {
+      for (let s = 0; s < n; s++) {
+        if ((wanted[s] ?? none).has(this.hashes[r * n + s] as number)) {
+          chosen.add(this.positions[r] as number);
+          break;
+        }
+      }
+    }
+    return {
+      inPart: (part) => (position) => {
+        const at = within(position);
+        return at === undefined || chosen.has(part * PART + at);
+      },
+    };
+  }
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { SecondPassIndex } from "../../src/detect/SecondPassIndex.js";
+import { DATAMODEL } from "../../src/model/datamodels.js";
+import type { CimRecord } from "../../src/model/types.js";
+import type { EventPosition } from "../../src/parse/types.js";
+import { keyHash } from "../../src/rules/spl/eval/index.js";
+
+function record(guid: string, dest: string, position: EventPosition): CimRecord {
+  return {
+    datamodel: DATAMODEL.processes,
+    fields: { process_guid: guid, dest },
+    time: 0,
+    position,
+  };
+}
+
+/** Two key shapes: by GUID, and by host and GUID. */
+const KEYS = [
+  (r: CimRecord) => keyHash(JSON.stringify([r.fields.process_guid])),
+  (r: CimRecord) => keyHash(JSON.stringify([r.fields.dest, r.fields.process_guid])),
+];
+
+/** The hashes of join keys given by their parts. */
+const hashes = (...keys: string[][]) => new Set(keys.map((k) => keyHash(JSON.stringify(k))));
+
+describe("SecondPassIndex", () => {
+  it("wants the positions of the records one of whose keys is wanted, part by part", () => {
+    const index = new SecondPassIndex(KEYS);
+    index.note(record("{A}", "h1", { line: 1 }));
+    index.note(record("{B}", "h1", { line: 2 }));
+    index.note(record("{C}", "h2", { line: 3 }));
+    // an archive's second member starts its lines again
+    index.note(record("{B}", "h9", { line: 1, member: "b.log", part: 2 }));
+    index.note(record("{D}", "h2", { line: 7, member: "b.log", part: 2 }));
+    const wanted = index.select([hashes(["{B}"]), hashes(["h2", "{C}"])]);
+    expect(wanted).toBeDefined();
+    const plain = wanted?.inPart(0);
+    const member = wanted?.inPart(2);
+    expect([1, 2, 3, 4].map((line) => plain?.({ line }))).toEqual([false, true, true, false]);
+    expect([1, 2, 3, 7].map((line) => member?.({ line }))).toEqual([true, false, false, false]);
+    // the parser of another part asks for the same lines: none of them is wanted there
+    expect(wanted?.inPart(1)({ line: 2 })).toBe(false);
+  });
+
+  it("falls back to the record number, and always reads an event with neither", () => {
+    const index = new SecondPassIndex(KEYS);
+    index.note(record("{A}", "h", { record: 41 }));
+    index.note(record("{B}", "h", { record: 42 }));
+    const at = index.select([hashes(["{B}"])])?.inPart(0);
+    expect(at?.({ record: 41 })).toBe(false);
+    expect(at?.({ record: 42 })).toBe(true);
+    expect(at?.({})).toBe(true);
+  });
+
+  it("a shape with no wanted key wants nothing", () => {
+    const index = new SecondPassIndex(KEYS);
+    index.note(record("{A}", "h", { line: 1 }));
+    expect(index.select([])?.inPart(0)({ line: 1 })).toBe(false);
+  });
+
+  it("gives up past its size, so that its memory stays flat: then everything is read", () => {
+    // 16 bytes a record (a position, two key hashes)
+    const index = new SecondPassIndex(KEYS, 3000 * 16 + 15);
+    for (let line = 1; line <= 3000; line++) index.note(record(`{${line}}`, "h", { line }));
+    expect(index.select([hashes(["{5}"])])?.inPart(0)({ line: 6 })).toBe(false);
+    index.note(record("{x}", "h", { line: 3001 }));
+    expect(index.select([hashes(["{5}"])])).toBeUndefined();
+  });
+});
