@@ -153,32 +153,45 @@ describe("parseXmlEvents interest", () => {
     expect(events[3]?.data.CommandLine).toBe("netstat");
   });
 
-  it("reads in full only the wanted events at the positions `at` accepts", async () => {
-    // a CRLF pair and a split event move the later events' lines: `at` sees the real ones
+  it("yields only the events starting on lines `at` accepts, passing over the others", async () => {
+    // CRLF, an event over two lines, and a wanted event starting on the last line of an
+    // unwanted one: the lines `at` sees are the real ones
+    const split = (e: string) => e.replace("<System>", "\r\n<System>");
     const text = [
       event(1, 1),
-      event(1, 2).replace("<System>", "\r\n<System>"),
+      split(event(1, 2)),
       event(3, 3),
       event(1, 4),
       event(1, 5),
+      split(event(1, 6)) + event(1, 7),
     ].join("\r\n");
-    const asked: number[] = [];
-    const { events } = await parseAll(parseXmlEvents, chunksOf(Buffer.from(text), 7), {
-      eventIds: new Set([1]),
-      at: (position) => {
-        asked.push(position.line ?? -1);
-        return position.line === 2 || position.line === 6;
-      },
-    });
-    expect(events.map((e) => [e.eventRecordId, e.position.line, e.partial ?? false])).toEqual([
-      [1, 1, true],
-      [2, 2, false],
-      [3, 4, true],
-      [4, 5, true],
-      [5, 6, false],
+    const all = await parseAll(parseXmlEvents, chunksOf(Buffer.from(text), 7));
+    expect(all.events.map((e) => [e.eventRecordId, e.position.line])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 4],
+      [4, 5],
+      [5, 6],
+      [6, 7],
+      [7, 8],
     ]);
-    // events of other ids are ruled out first
-    expect(asked).not.toContain(4);
-    expect(events[4]?.data.CommandLine).toBe("cmd.exe");
+    for (const size of [7, 100, text.length]) {
+      const asked: number[] = [];
+      const { events } = await parseAll(parseXmlEvents, chunksOf(Buffer.from(text), size), {
+        eventIds: new Set([1]),
+        at: (position) => {
+          asked.push(position.line ?? -1);
+          return [2, 6, 8].includes(position.line ?? -1);
+        },
+      });
+      expect(events.map((e) => [e.eventRecordId, e.position.line, e.partial ?? false])).toEqual([
+        [2, 2, false],
+        [5, 6, false],
+        [7, 8, false],
+      ]);
+      expect(events).toEqual(all.events.filter((e) => [2, 5, 7].includes(e.eventRecordId ?? 0)));
+      // the second line of an open event is read without asking
+      expect(asked).not.toContain(3);
+    }
   });
 });
