@@ -74,13 +74,19 @@ export class EventBuilder {
 
   /**
    * Whether `EventData`/`UserData` should be read: false when the caller's `ParseInterest` rules
-   * out this event id (the event is then yielded header-only, `partial`). `System` comes first
+   * out this event id or its position (the event is then yielded header-only, `partial`). `System` comes first
    * in every Windows event, so the id is known here.
    */
   wantsData(): boolean {
+    const interest = this.interest;
     if (
-      this.interest === undefined ||
-      (this.eventId !== undefined && this.interest.eventIds.has(this.eventId))
+      interest === undefined ||
+      (this.eventId !== undefined &&
+        interest.eventIds.has(this.eventId) &&
+        // the position is the EventRecordID when the event has one (see `finish`)
+        (interest.at === undefined ||
+          this.eventRecordId === undefined ||
+          interest.at({ record: this.eventRecordId })))
     ) {
       return true;
     }

@@ -33,4 +33,22 @@ describe("EVTX input selection and ParseInterest", () => {
       expect(e).toEqual({ ...system, data: {}, partial: true });
     }
   });
+
+  it("events at positions `at` rejects come header-only, by their EventRecordID", async () => {
+    const bytes = await readFile(FILE);
+    const full = (await parseBytes(bytes)).events;
+    const wanted = full[2]?.position.record;
+    const asked: number[] = [];
+    const { events } = await parseAll(parseEvtx, chunksOf(bytes, 65536), {
+      eventIds: new Set([1]),
+      at: (position) => {
+        asked.push(position.record ?? -1);
+        return position.record === wanted;
+      },
+    });
+    expect(events.map((e) => e.partial ?? false)).toEqual(full.map((_e, i) => i !== 2));
+    expect(events[2]).toEqual(full[2]);
+    // only events of a wanted id are asked about, each once
+    expect(asked).toEqual(full.filter((e) => e.eventId === 1).map((e) => e.position.record));
+  });
 });
