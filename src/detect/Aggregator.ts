@@ -23,7 +23,7 @@ import { offsetOf, orderOf } from "./evidenceSpan.js";
 import { GroupTable } from "./GroupTable.js";
 import { LowercaseReader } from "./LowercaseReader.js";
 import { RuleIndex } from "./RuleIndex.js";
-import { SecondPassIndex, type WantedPositions } from "./SecondPassIndex.js";
+import { anyOf, SecondPassIndex, type WantedPositions } from "./SecondPassIndex.js";
 import { sortFindings } from "./sortFindings.js";
 import type { Finding, SourceRef } from "./types.js";
 
@@ -320,7 +320,7 @@ export class Aggregator {
       if (wanted.length > 0) chosen.push(index.select(wanted));
     }
     if (plans.length === 0) return undefined;
-    return { plans, positions: eitherOf(chosen) };
+    return { plans, positions: anyOf(chosen) };
   }
 
   /** For one use of a deferred tstats: which of its groups the join can match, if any. */
@@ -680,17 +680,4 @@ export class Aggregator {
       return [];
     }
   }
-}
-
-/** Positions wanted by any of `list`; undefined (everything) when one of them wants everything. */
-function eitherOf(list: readonly (WantedPositions | undefined)[]): WantedPositions | undefined {
-  if (list.some((w) => w === undefined)) return undefined;
-  const all = list as readonly WantedPositions[];
-  if (all.length === 1) return all[0];
-  return {
-    inPart: (part) => {
-      const tests = all.map((w) => w.inPart(part));
-      return (position) => tests.some((t) => t(position));
-    },
-  };
 }

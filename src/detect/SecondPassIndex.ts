@@ -105,3 +105,16 @@ export class SecondPassIndex {
     };
   }
 }
+
+/** Positions wanted by any of `list`; undefined (everything) when one of them wants everything. */
+export function anyOf(list: readonly (WantedPositions | undefined)[]): WantedPositions | undefined {
+  if (list.some((w) => w === undefined)) return undefined;
+  const all = list as readonly WantedPositions[];
+  if (all.length === 1) return all[0];
+  return {
+    inPart: (part) => {
+      const tests = all.map((w) => w.inPart(part));
+      return (position) => tests.some((t) => t(position));
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SecondPassIndex } from "../../src/detect/SecondPassIndex.js";
+import { anyOf, SecondPassIndex } from "../../src/detect/SecondPassIndex.js";
 import { DATAMODEL } from "../../src/model/datamodels.js";
 import type { CimRecord } from "../../src/model/types.js";
 import type { EventPosition } from "../../src/parse/types.js";
@@ -50,6 +50,16 @@ describe("SecondPassIndex", () => {
     expect(at?.({ record: 41 })).toBe(false);
     expect(at?.({ record: 42 })).toBe(true);
     expect(at?.({})).toBe(true);
+  });
+
+  it("positions of several datasets: wanted by any; everything when one index gave up", () => {
+    const a = new SecondPassIndex(KEYS);
+    a.note(record("{A}", "h", { line: 1 }));
+    const b = new SecondPassIndex(KEYS);
+    b.note(record("{B}", "h", { line: 2 }));
+    const either = anyOf([a.select([hashes(["{A}"])]), b.select([hashes(["{B}"])])])?.inPart(0);
+    expect([1, 2, 3].map((line) => either?.({ line }))).toEqual([true, true, false]);
+    expect(anyOf([a.select([hashes(["{A}"])]), undefined])).toBeUndefined();
   });
 
   it("a shape with no wanted key wants nothing", () => {
