@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { parseJsonEvents } from "../../../src/parse/json/parseJsonEvents.js";
 import { parseXmlEvents } from "../../../src/parse/parseXmlEvents.js";
-import type { WinEvent } from "../../../src/parse/types.js";
+import type { ParseInterest, WinEvent } from "../../../src/parse/types.js";
 import { chunksOf, parseAll } from "../../helpers/streams.js";
 
-async function json(text: string, interest?: { eventIds: ReadonlySet<number> }) {
+async function json(text: string, interest?: ParseInterest) {
   return parseAll(parseJsonEvents, chunksOf(Buffer.from(text), 13), interest);
 }
 
@@ -354,6 +354,27 @@ describe("JSON shape details", () => {
     expect(events[0]?.partial).toBeUndefined();
     expect(events[0]?.data.Image).toBe(DATA.Image);
     expect(events[1]).toMatchObject({ eventId: 3, partial: true, data: {} });
+  });
+
+  it("drops unparsed the values on lines `at` rejects, pretty-printed ones included", async () => {
+    const pretty = JSON.stringify(EVTX_DUMP, null, 2);
+    const text = `${JSON.stringify(EVTX_DUMP)}\n${pretty}\n{"EventID":1,"Image":"x"\n`;
+    const all = await json(text);
+    const second = pretty.split("\n").length + 2;
+    expect(all.events.map((e) => e.position.line)).toEqual([1, 2]);
+    expect(all.issues.map((i) => i.offset)).toEqual([second]);
+    const asked: number[] = [];
+    const { events, issues } = await json(text, {
+      eventIds: new Set([1]),
+      at: (p) => {
+        asked.push(p.line ?? -1);
+        return p.line === 2;
+      },
+    });
+    expect(events).toEqual([all.events[1]]);
+    expect(asked).toEqual([1, 2]);
+    // the splitter's own issues are still reported
+    expect(issues).toEqual(all.issues);
   });
 
   it("skips JSON of no known shape, and reports an event without an id", async () => {
