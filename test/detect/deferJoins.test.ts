@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Aggregator } from "../../src/detect/Aggregator.js";
 import { deferJoins } from "../../src/detect/deferJoins.js";
@@ -148,6 +149,21 @@ describe("join sides that read every record wait for a second pass", () => {
     const single = await scanSource(source(true), { rules });
     expect(twice.findings.length).toBeGreaterThan(0);
     expect(twice.findings).toEqual(single.findings);
+  });
+
+  it("finds the wanted events of a gzipped input by their lines in the decompressed text", async () => {
+    const gz = gzipSync(
+      await readFile(join(XML, "EVTX-ATTACK-SAMPLES_all_sysmon.oneline.xml.log")),
+    );
+    const source = (once: boolean): ByteSource => ({
+      uri: "file:///evidence.log.gz",
+      ...(once ? { once: true as const } : {}),
+      open: async () => chunksOf(gz, 4096),
+    });
+    const twice = await scanSource(source(false), { rules });
+    expect(twice.summary.wrappers).toEqual(["gzip"]);
+    expect(twice.findings.length).toBeGreaterThan(0);
+    expect(twice.findings).toEqual((await scanSource(source(true), { rules })).findings);
   });
 
   it("reads the input once when no join can match", async () => {
