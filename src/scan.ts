@@ -92,8 +92,9 @@ async function* firstBytes(
 /**
  * Reads the input again for the join detections the first pass deferred (see
  * `AggregatorOptions.secondPass`): the same bytes as the first pass (a log file still being
- * written has grown since), of which only the deferred tstats' datasets are parsed and mapped;
- * issues are not counted twice.
+ * written has grown since), of which only the deferred tstats' datasets are parsed and mapped,
+ * and of those only the events where the first pass saw a key the joins want
+ * (`SecondPass.positions`); issues are not counted twice.
  */
 async function secondPass(
   source: ByteSource,

@@ -9,7 +9,7 @@ import type { EventPosition } from "../parse/types.js";
  */
 export const SECOND_PASS_INDEX_BYTES = 16 * 1024 * 1024;
 
-/** Positions are numbered by part (0: a plain input; an archive member's ordinal) and line or record. */
+/** Positions are numbered by part (0: a plain input, else a member's ordinal), then line or record. */
 const PART = 2 ** 32;
 
 /** The number of an event's position within its part, or undefined when it has none. */
@@ -25,10 +25,10 @@ export interface WantedPositions {
 
 /**
  * Where the first pass saw each record of a deferred dataset, and the hashes of its join keys
- * (`keyHash`, one per key shape: the by-fields a join key reads), so that the second pass parses only the
- * events whose key the other side of a join has. Why: bench/run.ts (m), unique-process corpus:
- * the second pass parsed and mapped every process event again (~15% of the scan) to keep the
- * few groups a join can match.
+ * (`keyHash`, one per key shape: the by-fields a join key reads), so that the second pass
+ * parses only the events whose key the other side of a join has. Why: bench/run.ts (m),
+ * unique-process corpus: the second pass parsed and mapped every process event again (~15% of
+ * the scan) to keep the few groups a join can match.
  *
  * A hash collision only makes the second pass read an event it did not need (it still tests
  * every record's key); an event without a line or record number is always read.
