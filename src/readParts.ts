@@ -1,7 +1,7 @@
 import type { ContentPart } from "./input/unwrap.js";
 import { UnknownFormatError } from "./parse/errors.js";
 import { FORMATS, type Format, selectParser } from "./parse/selectParser.js";
-import type { EventPosition, ParseOptions, WinEvent } from "./parse/types.js";
+import type { EventPosition, ParseInterest, ParseOptions, WinEvent } from "./parse/types.js";
 
 /** `ParseOptions` plus, when given, the set each part's format is added to (see `formatOf`). */
 interface PartOptions extends ParseOptions {
@@ -40,11 +40,24 @@ export function partEvents(
   formats?.add(chosen.format);
   // A plain input gets its parser's events as they are: no extra layer in the scan loop.
   if (path === undefined) return chosen.parse(part.stream, parseOptions);
+  const member = { member: path, part: ordinal };
+  const interest = memberInterest(parseOptions.interest, member);
   const events = chosen.parse(part.stream, {
     ...parseOptions,
     onIssue: (issue) => options.onIssue({ ...issue, message: `${path}: ${issue.message}` }),
+    ...(interest === undefined ? {} : { interest }),
   });
-  return inMember(events, { member: path, part: ordinal });
+  return inMember(events, member);
+}
+
+/** `interest` whose `at` is asked about positions as the member's events will have them. */
+function memberInterest(
+  interest: ParseInterest | undefined,
+  member: Required<Pick<EventPosition, "member" | "part">>,
+): ParseInterest | undefined {
+  const at = interest?.at;
+  if (interest === undefined || at === undefined) return interest;
+  return { ...interest, at: (p) => at({ ...p, ...member }) };
 }
 
 /** Events placed in an archive member (see `EventPosition.member`). */

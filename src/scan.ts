@@ -103,19 +103,14 @@ async function secondPass(
   second: SecondPass,
   toRecord: ReturnType<typeof compileCimMapper>,
 ): Promise<void> {
-  const interest = planInterest(second.plans);
+  const plan = planInterest(second.plans);
+  const at = second.positions;
+  const options = { onIssue: () => {}, interest: at === undefined ? plan : { ...plan, at } };
   const raw = await source.open();
   try {
     let ordinal = 0;
     for await (const part of unwrapParts(firstBytes(raw, bytes), source.uri)) {
-      ordinal++;
-      // positions carry the part of an archive member only (see `partEvents`)
-      const at = second.positions?.inPart(part.member === undefined ? 0 : ordinal);
-      const options = {
-        onIssue: () => {},
-        interest: at === undefined ? interest : { ...interest, at },
-      };
-      for await (const event of partEvents(part, ordinal, options)) {
+      for await (const event of partEvents(part, ++ordinal, options)) {
         if (event.partial) continue;
         const record = toRecord(event);
         if (record !== undefined) aggregator.addSecondPass(record);

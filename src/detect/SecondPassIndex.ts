@@ -12,16 +12,14 @@ export const SECOND_PASS_INDEX_BYTES = 16 * 1024 * 1024;
 /** Positions are numbered by part (0: a plain input, else a member's ordinal), then line or record. */
 const PART = 2 ** 32;
 
-/** The number of an event's position within its part, or undefined when it has none. */
-function within(position: EventPosition): number | undefined {
-  return position.line ?? position.record;
+/** An event's position as one number, or undefined when it has no line or record number. */
+function numberOf(position: EventPosition): number | undefined {
+  const at = position.line ?? position.record;
+  return at === undefined ? undefined : (position.part ?? 0) * PART + at;
 }
 
-/** Where, in each part of the input, the records a second pass must read sit. */
-export interface WantedPositions {
-  /** Whether the event at `position` (as the parser of part `part` gives it) may be needed. */
-  inPart(part: number): (position: EventPosition) => boolean;
-}
+/** Whether the event at a position (as the scan sees it, see `partEvents`) may be needed. */
+export type WantedPositions = (position: EventPosition) => boolean;
 
 /**
  * Where the first pass saw each record of a deferred dataset, and the hashes of its join keys
@@ -60,8 +58,7 @@ export class SecondPassIndex {
       return;
     }
     if (this.count === this.positions.length) this.grow();
-    const at = within(record.position);
-    this.positions[this.count] = at === undefined ? -1 : (record.position.part ?? 0) * PART + at;
+    this.positions[this.count] = numberOf(record.position) ?? -1;
     const keys = this.keys;
     const base = this.count * keys.length;
     for (let s = 0; s < keys.length; s++)
@@ -97,11 +94,9 @@ export class SecondPassIndex {
         }
       }
     }
-    return {
-      inPart: (part) => (position) => {
-        const at = within(position);
-        return at === undefined || chosen.has(part * PART + at);
-      },
+    return (position) => {
+      const at = numberOf(position);
+      return at === undefined || chosen.has(at);
     };
   }
 }
@@ -110,11 +105,5 @@ export class SecondPassIndex {
 export function anyOf(list: readonly (WantedPositions | undefined)[]): WantedPositions | undefined {
   if (list.some((w) => w === undefined)) return undefined;
   const all = list as readonly WantedPositions[];
-  if (all.length === 1) return all[0];
-  return {
-    inPart: (part) => {
-      const tests = all.map((w) => w.inPart(part));
-      return (position) => tests.some((t) => t(position));
-    },
-  };
+  return all.length === 1 ? all[0] : (position) => all.some((w) => w(position));
 }

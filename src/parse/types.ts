@@ -68,10 +68,10 @@ export interface ParseInterest {
    */
   readonly rawText?: RegExp;
   /**
-   * When set, an event can only matter if this holds of its position (as the parser gives it,
-   * without `member`/`part`): a second pass knows where the records it needs sit (see
-   * `SecondPassIndex`). A parser may then yield other events header-only or not at all, and
-   * need not report issues in the text it passes over.
+   * When set, an event can only matter if this holds of its position (the scan's
+   * `partEvents` adds an archive member's `member`/`part` before asking): a second pass knows
+   * where the records it needs sit (see `SecondPassIndex`). A parser may then yield other
+   * events header-only or not at all, and need not report issues in the text it passes over.
    */
   readonly at?: (position: EventPosition) => boolean;
 }

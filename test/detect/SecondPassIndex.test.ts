@@ -34,19 +34,19 @@ describe("SecondPassIndex", () => {
     index.note(record("{D}", "h2", { line: 7, member: "b.log", part: 2 }));
     const wanted = index.select([hashes(["{B}"]), hashes(["h2", "{C}"])]);
     expect(wanted).toBeDefined();
-    const plain = wanted?.inPart(0);
-    const member = wanted?.inPart(2);
+    const plain = wanted;
+    const member = (p: EventPosition) => wanted?.({ ...p, member: "b.log", part: 2 });
     expect([1, 2, 3, 4].map((line) => plain?.({ line }))).toEqual([false, true, true, false]);
-    expect([1, 2, 3, 7].map((line) => member?.({ line }))).toEqual([true, false, false, false]);
-    // the parser of another part asks for the same lines: none of them is wanted there
-    expect(wanted?.inPart(1)({ line: 2 })).toBe(false);
+    expect([1, 2, 3, 7].map((line) => member({ line }))).toEqual([true, false, false, false]);
+    // another part has the same lines: none of them is wanted there
+    expect(wanted?.({ line: 2, member: "a.log", part: 1 })).toBe(false);
   });
 
   it("falls back to the record number, and always reads an event with neither", () => {
     const index = new SecondPassIndex(KEYS);
     index.note(record("{A}", "h", { record: 41 }));
     index.note(record("{B}", "h", { record: 42 }));
-    const at = index.select([hashes(["{B}"])])?.inPart(0);
+    const at = index.select([hashes(["{B}"])]);
     expect(at?.({ record: 41 })).toBe(false);
     expect(at?.({ record: 42 })).toBe(true);
     expect(at?.({})).toBe(true);
@@ -57,7 +57,7 @@ describe("SecondPassIndex", () => {
     a.note(record("{A}", "h", { line: 1 }));
     const b = new SecondPassIndex(KEYS);
     b.note(record("{B}", "h", { line: 2 }));
-    const either = anyOf([a.select([hashes(["{A}"])]), b.select([hashes(["{B}"])])])?.inPart(0);
+    const either = anyOf([a.select([hashes(["{A}"])]), b.select([hashes(["{B}"])])]);
     expect([1, 2, 3].map((line) => either?.({ line }))).toEqual([true, true, false]);
     expect(anyOf([a.select([hashes(["{A}"])]), undefined])).toBeUndefined();
   });
@@ -65,14 +65,14 @@ describe("SecondPassIndex", () => {
   it("a shape with no wanted key wants nothing", () => {
     const index = new SecondPassIndex(KEYS);
     index.note(record("{A}", "h", { line: 1 }));
-    expect(index.select([])?.inPart(0)({ line: 1 })).toBe(false);
+    expect(index.select([])?.({ line: 1 })).toBe(false);
   });
 
   it("gives up past its size, so that its memory stays flat: then everything is read", () => {
     // 16 bytes a record (a position, two key hashes)
     const index = new SecondPassIndex(KEYS, 3000 * 16 + 15);
     for (let line = 1; line <= 3000; line++) index.note(record(`{${line}}`, "h", { line }));
-    expect(index.select([hashes(["{5}"])])?.inPart(0)({ line: 6 })).toBe(false);
+    expect(index.select([hashes(["{5}"])])?.({ line: 6 })).toBe(false);
     index.note(record("{x}", "h", { line: 3001 }));
     expect(index.select([hashes(["{5}"])])).toBeUndefined();
   });

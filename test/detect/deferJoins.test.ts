@@ -117,7 +117,7 @@ describe("join sides that read every record wait for a second pass", () => {
       aggregator.add(record);
     }
     const second = aggregator.secondPass();
-    const at = second?.positions?.inPart(0);
+    const at = second?.positions;
     expect(at).toBeDefined();
     const processes = records.filter((r) => r.datamodel === DATAMODEL.processes);
     const wanted = records.filter((r) => at?.(r.position));

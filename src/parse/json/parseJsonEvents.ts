@@ -18,14 +18,14 @@ export async function* parseJsonEvents(
   const ids = options.interest?.eventIds;
   const wanted = ids === undefined ? undefined : (id: number) => ids.has(id);
   // A value at a line `at` rejects is dropped unparsed (see `ParseInterest.at`).
-  const at = options.interest?.at ?? (() => true);
+  const at = options.interest?.at;
   function* convert(items: (JsonText | ParseIssue)[]): Iterable<WinEvent> {
     for (const item of items) {
       if ("code" in item) {
         options.onIssue(item);
         continue;
       }
-      if (!at({ line: item.line })) continue;
+      if (at !== undefined && !at({ line: item.line })) continue;
       const result = jsonToEvent(item, wanted);
       if ("eventId" in result) yield result;
       else options.onIssue({ ...result, offset: item.line });
