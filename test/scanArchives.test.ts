@@ -3,13 +3,12 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../src/detect/types.js";
-import type { ByteSource } from "../src/input/types.js";
 import { readEvents } from "../src/readEvents.js";
 import { compileSigmaText } from "../src/rules/sigma/loadSigmaRules.js";
 import type { SigmaRule } from "../src/rules/sigma/types.js";
 import { scanSource } from "../src/scan.js";
 import { makeTar, makeZip } from "./helpers/archives.js";
-import { chunksOf, SHARED } from "./helpers/streams.js";
+import { memory, SHARED } from "./helpers/streams.js";
 
 const EVTX_DIR = join(SHARED, "data/evtx");
 const COUNTS = JSON.parse(
@@ -39,10 +38,6 @@ detection:
 `;
 const sigmaRules = (text: string): SigmaRule[] =>
   compileSigmaText(text, "rule.yml").flatMap((l) => (l.status === "ok" ? [l.rule] : []));
-
-function memory(bytes: Buffer, uri: string, pieceSize = 1 << 16): ByteSource {
-  return { uri, size: bytes.length, open: async () => chunksOf(bytes, pieceSize) };
-}
 
 /** Findings as comparable text: rule, by-values, count, member and record span. */
 function summarise(findings: readonly Finding[], member?: string): string[] {

@@ -15,7 +15,7 @@ import { loadMacros, loadRules } from "../../src/rules/loadRules.js";
 import type { CompiledRule } from "../../src/rules/types.js";
 import { SCAN_ERRORS, scanSource } from "../../src/scan.js";
 import { makeTar } from "../helpers/archives.js";
-import { chunksOf, SHARED } from "../helpers/streams.js";
+import { memory, SHARED } from "../helpers/streams.js";
 import { unwrap } from "../helpers/unwrapJoined.js";
 
 const SC = join(SHARED, "rules/security_content");
@@ -140,13 +140,9 @@ describe("join sides that read every record wait for a second pass", () => {
         data: await readFile(join(XML, "EVTX-ATTACK-SAMPLES_all_sysmon.oneline.xml.log")),
       },
     ]);
-    const source = (once: boolean): ByteSource => ({
-      uri: "file:///evidence.tar",
-      ...(once ? { once: true as const } : {}),
-      open: async () => chunksOf(tar, 65536),
-    });
-    const twice = await scanSource(source(false), { rules });
-    const single = await scanSource(source(true), { rules });
+    const source = memory(tar, "file:///evidence.tar");
+    const twice = await scanSource(source, { rules });
+    const single = await scanSource({ ...source, once: true }, { rules });
     expect(twice.findings.length).toBeGreaterThan(0);
     expect(twice.findings).toEqual(single.findings);
   });
@@ -155,15 +151,13 @@ describe("join sides that read every record wait for a second pass", () => {
     const gz = gzipSync(
       await readFile(join(XML, "EVTX-ATTACK-SAMPLES_all_sysmon.oneline.xml.log")),
     );
-    const source = (once: boolean): ByteSource => ({
-      uri: "file:///evidence.log.gz",
-      ...(once ? { once: true as const } : {}),
-      open: async () => chunksOf(gz, 4096),
-    });
-    const twice = await scanSource(source(false), { rules });
+    const source = memory(gz, "file:///evidence.log.gz", 4096);
+    const twice = await scanSource(source, { rules });
     expect(twice.summary.wrappers).toEqual(["gzip"]);
     expect(twice.findings.length).toBeGreaterThan(0);
-    expect(twice.findings).toEqual((await scanSource(source(true), { rules })).findings);
+    expect(twice.findings).toEqual(
+      (await scanSource({ ...source, once: true }, { rules })).findings,
+    );
   });
 
   it("reads the input once when no join can match", async () => {

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import type { ByteSource } from "../../src/input/types.js";
 import type { ParseInterest, ParseIssue, Parser, WinEvent } from "../../src/parse/types.js";
 
 /** The shared real data beside the checkout (`../shared`). */
@@ -24,6 +25,11 @@ export async function* chunksAt(bytes: Uint8Array, cuts: readonly number[]): Asy
 /** Yields `bytes` in pieces of `size`. */
 export async function* chunksOf(bytes: Uint8Array, size: number): AsyncIterable<Buffer> {
   for (let i = 0; i < bytes.length; i += size) yield Buffer.from(bytes.subarray(i, i + size));
+}
+
+/** An input held in memory, read in pieces of `pieceSize` each time it is opened. */
+export function memory(bytes: Buffer, uri: string, pieceSize = 1 << 16): ByteSource {
+  return { uri, size: bytes.length, open: async () => chunksOf(bytes, pieceSize) };
 }
 
 export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
