@@ -1,16 +1,13 @@
-import { Aggregator, type SecondPass } from "./detect/Aggregator.js";
+import { type ChunkPool, ruleIds } from "./chunks/ChunkPool.js";
+import type { Aggregator, SecondPass } from "./detect/Aggregator.js";
 import { parseInterest, planInterest } from "./detect/parseInterest.js";
-import { SigmaAggregator } from "./detect/SigmaAggregator.js";
-import { withSigmaInterest } from "./detect/sigmaInterest.js";
 import type { Finding, SourceRef } from "./detect/types.js";
+import { EventScan } from "./EventScan.js";
 import type { ByteSource } from "./input/types.js";
-import { unwrapParts } from "./input/unwrap.js";
-import { DATAMODEL } from "./model/datamodels.js";
-import { compileCimMapper } from "./model/toCimRecord.js";
-import type { ProcessRecord } from "./model/types.js";
-import { eventType } from "./parse/eventType.js";
+import { type ContentPart, unwrapParts } from "./input/unwrap.js";
+import type { compileCimMapper } from "./model/toCimRecord.js";
 import { IssueLog, type IssueReport } from "./parse/IssueLog.js";
-import type { Format } from "./parse/selectParser.js";
+import { FORMATS, type Format, selectParser } from "./parse/selectParser.js";
 import type { ParseInterest, ParseIssue } from "./parse/types.js";
 import { formatOf, partEvents } from "./readParts.js";
 import type { RuleSet } from "./rules/loadRules.js";
@@ -56,6 +53,11 @@ export interface ScanOptions {
   readonly sourceRef?: SourceRef;
   /** What parsers must read in full; defaults to `parseInterest(rules)`. Compute it once per rule set. */
   readonly interest?: ParseInterest;
+  /**
+   * Worker threads holding the same rules: a plain XML input is then cut into pieces at event
+   * starts and scanned by them at once (see `ChunkPool`); other inputs scan in this thread.
+   */
+  readonly pool?: ChunkPool;
 }
 
 /** The options of a loaded rule set for every scan that uses it: its parse interest computed once. */
@@ -67,6 +69,16 @@ export function ruleSetOptions(
     sigmaRules: ruleSet.sigmaRules,
     interest: parseInterest(ruleSet.rules),
   };
+}
+
+/** Whether a part can be split over a `ChunkPool`'s threads: a plain (not archived) XML input. */
+function splittable(part: ContentPart): boolean {
+  if (part.member !== undefined) return false;
+  try {
+    return selectParser(part.head).format === FORMATS.xml;
+  } catch {
+    return false;
+  }
 }
 
 /** Codes of a scan's own errors (a reader's or parser's code is reported as it is). */
@@ -145,16 +157,8 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
   const raw = await source.open();
   const tally = { bytes: 0 };
   const issues = new IssueLog(options.onIssue);
-  const aggregator = new Aggregator(options.rules, { secondPass: source.once !== true });
-  // Sigma and the summary count process records even when no rule reads them.
-  const toRecord = compileCimMapper([DATAMODEL.processes, ...aggregator.datamodels()]);
-  const sigma = options.sigmaRules?.length ? new SigmaAggregator(options.sigmaRules) : undefined;
-  const baseInterest = options.interest ?? parseInterest(options.rules);
-  const interest =
-    sigma === undefined ? baseInterest : withSigmaInterest(baseInterest, sigma.eventIds());
-  const eventsByType: Record<string, number> = {};
-  let events = 0;
-  let processRecords = 0;
+  const scan = new EventScan({ ...options, secondPass: source.once !== true });
+  const { aggregator, sigma, interest, toRecord } = scan;
   const formats = new Set<Format>();
   let wrappers: readonly string[] = [];
   let error: { code: string; message: string } | undefined;
@@ -163,22 +167,23 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
     let ordinal = 0;
     for await (const part of unwrapParts(counted(raw, tally, options.onBytes), source.uri)) {
       if (++ordinal === 1) wrappers = part.wrappers;
+      if (options.pool !== undefined && splittable(part)) {
+        formats.add(FORMATS.xml);
+        scan.absorb(
+          await options.pool.scan(part.stream, {
+            ids: ruleIds(options.rules, options.sigmaRules),
+            secondPass: source.once !== true,
+            onIssue: issues.onIssue,
+          }),
+        );
+        continue;
+      }
       for await (const event of partEvents(part, ordinal, {
         onIssue: issues.onIssue,
         formats,
         ...(interest === undefined ? {} : { interest }),
       })) {
-        events++;
-        const type = eventType(event);
-        eventsByType[type] = (eventsByType[type] ?? 0) + 1;
-        if (event.partial) continue;
-        const record = toRecord(event);
-        const processes = record?.datamodel === DATAMODEL.processes;
-        if (record !== undefined) {
-          if (processes) processRecords++;
-          aggregator.add(record);
-        }
-        sigma?.add(event, processes ? (record as ProcessRecord) : undefined);
+        scan.add(event);
       }
     }
   } catch (err) {
@@ -215,9 +220,9 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
     format: formatOf(formats),
     wrappers,
     bytes: tally.bytes,
-    events,
-    eventsByType,
-    processRecords,
+    events: scan.events,
+    eventsByType: scan.eventsByType,
+    processRecords: scan.processRecords,
     issues: issues.report(),
     ruleFaults: aggregator.ruleFaults().total + (sigma?.ruleFaults().total ?? 0),
     findings: findings.length,

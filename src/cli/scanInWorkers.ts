@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startWorker } from "../chunks/startWorker.js";
 import type { ByteSource } from "../input/types.js";
 import type { InputOutcome } from "./scanInput.js";
 
@@ -21,18 +22,8 @@ type WorkerReply =
   | { readonly index: number; readonly outcome: InputOutcome }
   | { readonly index: number; readonly fault: unknown };
 
-/**
- * Starts a worker on `scanWorker.js` beside this file once built. Under tsx or vitest this file is
- * `.ts`, and Node 20 does not pass tsx's loader to a worker's entry point (ERR_UNKNOWN_FILE_EXTENSION
- * even with `execArgv: ["--import", "tsx"]`), so a one-line entry loads it with tsx's `tsImport`.
- */
-function startWorker(setup: WorkerSetup): Worker {
-  if (!import.meta.url.endsWith(".ts"))
-    return new Worker(new URL("./scanWorker.js", import.meta.url), { workerData: setup });
-  const tsx = JSON.stringify(import.meta.resolve("tsx/esm/api"));
-  const entry = JSON.stringify(new URL("./scanWorker.ts", import.meta.url).href);
-  const code = `import(${tsx}).then((tsx) => tsx.tsImport(${entry}, ${JSON.stringify(import.meta.url)}))`;
-  return new Worker(code, { eval: true, workerData: setup });
+function scanWorker(setup: WorkerSetup): Worker {
+  return startWorker(import.meta.url, "./scanWorker", setup);
 }
 
 /**
@@ -64,7 +55,7 @@ export async function scanInWorkers(
         worker.postMessage(job);
       };
       for (let i = 0; i < jobs; i++) {
-        const worker = startWorker(setup);
+        const worker = scanWorker(setup);
         workers.push(worker);
         worker.on("error", reject);
         worker.on("exit", (code) => {

@@ -16,14 +16,24 @@ import { keyHash } from "../rules/spl/eval/index.js";
 import type { SubsearchRows } from "../rules/spl/eval/joinCommand.js";
 import { compareScalars } from "../rules/spl/eval/values.js";
 import type { CompiledRule, Subsearch, TstatsPlan } from "../rules/types.js";
-import { type Accumulators, type AggregateValue, createAccumulators } from "./accumulators.js";
+import {
+  type AccumulatorState,
+  type Accumulators,
+  type AggregateValue,
+  createAccumulators,
+} from "./accumulators.js";
 import { buildFinding, type Group, iso } from "./buildFinding.js";
 import { type DeferredUse, deferJoins, planKey, planUses } from "./deferJoins.js";
 import { offsetOf, orderOf } from "./evidenceSpan.js";
 import { GroupTable } from "./GroupTable.js";
 import { LowercaseReader } from "./LowercaseReader.js";
 import { RuleIndex } from "./RuleIndex.js";
-import { anyOf, SecondPassIndex, type WantedPositions } from "./SecondPassIndex.js";
+import {
+  anyOf,
+  SecondPassIndex,
+  type SecondPassIndexState,
+  type WantedPositions,
+} from "./SecondPassIndex.js";
 import { sortFindings } from "./sortFindings.js";
 import type { Finding, SourceRef } from "./types.js";
 
@@ -51,8 +61,8 @@ interface Unit {
   readonly plan: TstatsPlan;
   /** The rule a fault of this tstats is charged to (the first one that uses it). */
   readonly owner: CompiledRule;
-  /** Group numbers by the ids of their by-values (see `ids`). */
-  readonly table: GroupTable;
+  /** Group numbers by the ids of their by-values (see `ids`); renumbered by `absorb`. */
+  table: GroupTable;
   /** The groups in the order they were first seen (by their number). */
   readonly groups: Tally[];
   /** The record slot of each by-field (see `Aggregator.slotOf`). */
@@ -78,6 +88,9 @@ interface Unit {
  * outcomes for 87,580 process records).
  */
 const FILTER_MEMO = 65_536;
+
+/** Rule faults kept as samples (all are counted). */
+const MAX_FAULT_SAMPLES = 20;
 
 /** The tstats of one dataset and the index that picks the candidates among them per record. */
 interface Slot {
@@ -111,6 +124,31 @@ export interface AggregatorOptions {
    * @default false
    */
   readonly secondPass?: boolean;
+}
+
+/**
+ * A tstats group as `Aggregator.state` hands it over: its by-values as text (a `_time` one as
+ * its bucket start in epoch ms, null when the records had no time).
+ */
+export interface GroupState {
+  readonly by: readonly (string | number | null)[];
+  readonly count: number;
+  readonly minTime: number;
+  readonly maxTime: number;
+  readonly first: EventPosition;
+  readonly last: EventPosition;
+  readonly acc?: readonly AccumulatorState[];
+}
+
+/**
+ * What an aggregator counted, as plain (structured-cloneable) data: the groups of each tstats in
+ * the order the aggregator built them (the same for the same rules), the second pass's index,
+ * and the rule faults. See `Aggregator.absorb`.
+ */
+export interface AggregatorState {
+  readonly units: readonly (readonly GroupState[])[];
+  readonly seen: readonly (readonly [Datamodel, SecondPassIndexState])[];
+  readonly faults: { readonly total: number; readonly samples: readonly RuleFault[] };
 }
 
 /** What a second pass must read: the datasets and literals of the tstats it fills. */
@@ -153,6 +191,8 @@ export class Aggregator {
   /** Per rule: its own tstats and those of its subsearches, in the rule's order. */
   private readonly units: ReadonlyArray<{ readonly main: Unit; readonly subs: readonly Unit[] }>;
   private readonly slots = new Map<Datamodel, Slot>();
+  /** Every distinct tstats, in the order they were built (see `state`). */
+  private readonly built: Unit[] = [];
   private readonly faults: RuleFault[] = [];
   private faultCount = 0;
   /**
@@ -211,6 +251,7 @@ export class Aggregator {
         passed: new Map(),
       };
       if (plan.by.length > this.tuple.length) this.tuple = new Int32Array(plan.by.length);
+      this.built.push(unit);
       if (plan.signature !== undefined) shared.set(plan.signature, unit);
       const deferredUses = later.get(planKey(plan));
       if (deferredUses !== undefined) {
@@ -430,12 +471,7 @@ export class Aggregator {
       const ms = record.time;
       if (Number.isFinite(ms)) {
         const span = this.slotSpan[slot] as number | null;
-        const start = span === null ? ms : Math.floor(ms / span) * span;
-        id = this.startIds.get(start) ?? this.startIds.size;
-        if (id === this.startIds.size) {
-          this.startIds.set(start, id);
-          this.starts.push(start);
-        }
+        id = this.startId(span === null ? ms : Math.floor(ms / span) * span);
       }
     } else {
       const v = (record.fields as Readonly<Partial<Record<string, string>>>)[field];
@@ -545,9 +581,108 @@ export class Aggregator {
     };
   }
 
+  /**
+   * What this aggregator counted, for `absorb` in another thread (see `AggregatorState`): each
+   * group's by-values as text, so that the receiver interns them in its own ids.
+   */
+  state(): AggregatorState {
+    const units = this.built.map((unit) =>
+      unit.groups.map((t): GroupState => {
+        const by = unit.plan.by.map((f, i) => {
+          const id = unit.table.idAt(t.index, i);
+          if (f !== "_time") return this.texts[id] as string;
+          return id === -1 ? null : (this.starts[id] as number);
+        });
+        const acc = t.acc?.state();
+        const { count, minTime, maxTime, first, last } = t;
+        return { by, count, minTime, maxTime, first, last, ...(acc === undefined ? {} : { acc }) };
+      }),
+    );
+    const seen = [...this.seen].map(([d, index]) => [d, index.state()] as const);
+    return { units, seen, faults: { total: this.faultCount, samples: this.faults } };
+  }
+
+  /**
+   * Adds what aggregators of the same rules counted over other records of the same input (their
+   * `state`), as if this one had counted those records too: counts add up, time ranges and
+   * evidence spans widen, `values`/`dc` sets join, and each tstats' groups are then in the order
+   * their first records have in the input, as one aggregator reading it all would have them.
+   * Exact, except `values` past its 10,000 limit (which 10,000 are kept) and the order of
+   * groups whose first records share one line. Before `secondPass`.
+   */
+  absorb(states: readonly AggregatorState[]): void {
+    this.built.forEach((unit, u) => {
+      const plan = unit.plan;
+      for (const state of states) {
+        for (const g of state.units[u] ?? []) {
+          const tuple = this.tuple;
+          g.by.forEach((v, i) => {
+            tuple[i] =
+              plan.by[i] !== "_time"
+                ? this.idOf(v as string)
+                : v === null
+                  ? -1
+                  : this.startId(v as number);
+          });
+          const index = unit.table.findOrAdd(tuple);
+          if (index === unit.groups.length) {
+            const acc = createAccumulators(plan.aggregates);
+            if (g.acc !== undefined) acc?.merge(g.acc);
+            const { count, minTime, maxTime, first, last } = g;
+            unit.groups.push({ index, acc, count, minTime, maxTime, first, last });
+            continue;
+          }
+          const t = unit.groups[index] as Tally;
+          t.count += g.count;
+          if (g.acc !== undefined) t.acc?.merge(g.acc);
+          if (g.minTime < t.minTime || Number.isNaN(t.minTime)) t.minTime = g.minTime;
+          if (g.maxTime > t.maxTime || Number.isNaN(t.maxTime)) t.maxTime = g.maxTime;
+          if (orderOf(g.first) < orderOf(t.first)) t.first = g.first;
+          if (orderOf(g.last) >= orderOf(t.last)) t.last = g.last;
+        }
+      }
+      this.firstSeenOrder(unit);
+    });
+    for (const state of states) {
+      for (const [datamodel, index] of state.seen) this.seen.get(datamodel)?.absorb(index);
+      this.faultCount += state.faults.total;
+      this.faults.push(...state.faults.samples);
+    }
+    this.faults.sort((a, b) => a.offset - b.offset);
+    this.faults.length = Math.min(this.faults.length, MAX_FAULT_SAMPLES);
+  }
+
+  /** Renumbers a tstats' groups in the order of their first records (see `absorb`). */
+  private firstSeenOrder(unit: Unit): void {
+    const sorted = [...unit.groups].sort((a, b) => orderOf(a.first) - orderOf(b.first));
+    if (sorted.every((t, i) => t.index === i)) return;
+    const width = unit.plan.by.length;
+    const table = new GroupTable(width);
+    const ids = new Int32Array(Math.max(width, 1));
+    const renumbered = sorted.map((t, index) => {
+      for (let i = 0; i < width; i++) ids[i] = unit.table.idAt(t.index, i);
+      table.findOrAdd(ids);
+      return { ...t, index };
+    });
+    unit.table = table;
+    unit.groups.length = 0;
+    unit.groups.push(...renumbered);
+  }
+
+  /** The id of a `_time` bucket start (see `startIds`). */
+  private startId(start: number): number {
+    let id = this.startIds.get(start);
+    if (id === undefined) {
+      id = this.startIds.size;
+      this.startIds.set(start, id);
+      this.starts.push(start);
+    }
+    return id;
+  }
+
   private recordFault(rule: CompiledRule, err: unknown, offset: number): void {
     this.faultCount++;
-    if (this.faults.length < 20) {
+    if (this.faults.length < MAX_FAULT_SAMPLES) {
       this.faults.push({ ruleId: rule.meta.id, message: (err as Error).message, offset });
     }
   }

@@ -18,6 +18,13 @@ function numberOf(position: EventPosition): number | undefined {
   return at === undefined ? undefined : (position.part ?? 0) * PART + at;
 }
 
+/** What an index noted, as plain data (see `SecondPassIndex.state`); `full` when it gave up. */
+export interface SecondPassIndexState {
+  readonly full: boolean;
+  readonly positions: Float64Array;
+  readonly hashes: Uint32Array;
+}
+
 /** Whether the event at a position (as the scan sees it, see `partEvents`) may be needed. */
 export type WantedPositions = (position: EventPosition) => boolean;
 
@@ -52,9 +59,7 @@ export class SecondPassIndex {
   note(record: CimRecord): void {
     if (this.full) return;
     if (this.count === this.max) {
-      this.full = true;
-      this.positions = new Float64Array(0);
-      this.hashes = new Uint32Array(0);
+      this.giveUp();
       return;
     }
     if (this.count === this.positions.length) this.grow();
@@ -64,6 +69,36 @@ export class SecondPassIndex {
     for (let s = 0; s < keys.length; s++)
       this.hashes[base + s] = (keys[s] as (r: CimRecord) => number)(record);
     this.count++;
+  }
+
+  /** What it noted, for `absorb` in another thread. */
+  state(): SecondPassIndexState {
+    const n = this.keys.length;
+    return {
+      full: this.full,
+      positions: this.positions.slice(0, this.count),
+      hashes: this.hashes.slice(0, this.count * n),
+    };
+  }
+
+  /** Adds what an index of the same keys noted over other records (its `state`), within the bound. */
+  absorb(other: SecondPassIndexState): void {
+    if (this.full) return;
+    const count = this.count + other.positions.length;
+    if (other.full || count > this.max) {
+      this.giveUp();
+      return;
+    }
+    while (this.positions.length < count) this.grow();
+    this.positions.set(other.positions, this.count);
+    this.hashes.set(other.hashes, this.count * this.keys.length);
+    this.count = count;
+  }
+
+  private giveUp(): void {
+    this.full = true;
+    this.positions = new Float64Array(0);
+    this.hashes = new Uint32Array(0);
   }
 
   private grow(): void {

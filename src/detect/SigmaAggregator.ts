@@ -25,6 +25,13 @@ export const SIGMA_BY_FIELDS = [
 const MISSING = "null";
 const MAX_FAULT_SAMPLES = 20;
 
+/** What a Sigma aggregator counted, as plain data (see `SigmaAggregator.state`). */
+export interface SigmaState {
+  /** Per rule, its groups. */
+  readonly groups: readonly (readonly Group[])[];
+  readonly faults: { readonly total: number; readonly samples: readonly RuleFault[] };
+}
+
 interface Group {
   readonly values: readonly string[];
   count: number;
@@ -159,6 +166,48 @@ export class SigmaAggregator {
   /** Rule faults seen so far (the first 20) and their total. */
   ruleFaults(): { readonly total: number; readonly samples: readonly RuleFault[] } {
     return { total: this.faultCount, samples: this.faults };
+  }
+
+  /** What this aggregator counted, for `absorb` in another thread. */
+  state(): SigmaState {
+    return {
+      groups: this.groups.map((m) => [...m.values()]),
+      faults: { total: this.faultCount, samples: this.faults },
+    };
+  }
+
+  /**
+   * Adds what aggregators of the same rules counted over other events of the same input (their
+   * `state`), as `Aggregator.absorb` does: each rule's groups end in the order of their first
+   * events in the input.
+   */
+  absorb(states: readonly SigmaState[]): void {
+    this.groups.forEach((groups, r) => {
+      for (const state of states) {
+        for (const g of state.groups[r] ?? []) {
+          const key = g.values.join("\u0000");
+          const mine = groups.get(key);
+          if (mine === undefined) {
+            groups.set(key, { ...g });
+            continue;
+          }
+          mine.count += g.count;
+          if (g.minTime < mine.minTime || Number.isNaN(mine.minTime)) mine.minTime = g.minTime;
+          if (g.maxTime > mine.maxTime || Number.isNaN(mine.maxTime)) mine.maxTime = g.maxTime;
+          if (orderOf(g.first) < orderOf(mine.first)) mine.first = g.first;
+          if (orderOf(g.last) >= orderOf(mine.last)) mine.last = g.last;
+        }
+      }
+      const sorted = [...groups].sort((a, b) => orderOf(a[1].first) - orderOf(b[1].first));
+      groups.clear();
+      for (const [key, g] of sorted) groups.set(key, g);
+    });
+    for (const state of states) {
+      this.faultCount += state.faults.total;
+      this.faults.push(...state.faults.samples);
+    }
+    this.faults.sort((a, b) => a.offset - b.offset);
+    this.faults.length = Math.min(this.faults.length, MAX_FAULT_SAMPLES);
   }
 
   /** The findings, ordered by rule title, first time, then by-values. */

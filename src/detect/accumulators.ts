@@ -1,6 +1,7 @@
 import type { CimRecord } from "../model/types.js";
 import { detach } from "../parse/detach.js";
 import type { AggregateSpec } from "../rules/types.js";
+import { orderOf } from "./evidenceSpan.js";
 
 /** Value of one aggregation in a finding: `values` a sorted list, `dc`/`count` a number. */
 export type AggregateValue = readonly string[] | number | string | null;
@@ -9,19 +10,27 @@ export type AggregateValue = readonly string[] | number | string | null;
 export interface Accumulators {
   add(record: CimRecord): void;
   result(): Record<string, AggregateValue>;
+  /** The state as plain data (structured-cloneable), for `merge` in another thread. */
+  state(): readonly AccumulatorState[];
+  /** Adds the state of the same group counted over other records (see `state`). */
+  merge(other: readonly AccumulatorState[]): void;
 }
 
 /** Splunk's `values()` sorts lexicographically and keeps at most this many. */
 const VALUES_LIMIT = 10_000 as const;
 
-/** `latest`/`earliest`: the value kept and the time it was seen at. */
+/** `latest`/`earliest`: the value kept, the time it was seen at and its record's order. */
 interface Pick {
   value: string | null;
   at: number;
+  order: number;
 }
 
 /** One aggregation's state: a set (`values`, `dc`), a count, or a pick. */
 type State = Set<string> | number | Pick;
+
+/** One aggregation's state, as `Accumulators.state` hands it over. */
+export type AccumulatorState = State;
 
 function initial(spec: AggregateSpec): State {
   switch (spec.fn) {
@@ -32,8 +41,20 @@ function initial(spec: AggregateSpec): State {
       return 0;
     case "latest":
     case "earliest":
-      return { value: null, at: Number.NaN };
+      return { value: null, at: Number.NaN, order: 0 };
   }
+}
+
+/**
+ * Whether `add`, seeing the records of both picks in input order, would end with `b`: the
+ * latest time (ties: the last record) or the earliest (ties: the first). A time that is not a
+ * number loses to one that is (`add` keeps such a pick only when its record came first).
+ */
+function picks(fn: "latest" | "earliest", a: Pick, b: Pick): boolean {
+  if (Number.isNaN(b.at)) return Number.isNaN(a.at) && b.order < a.order;
+  if (Number.isNaN(a.at)) return true;
+  if (b.at === a.at) return fn === "latest" ? b.order > a.order : b.order < a.order;
+  return fn === "latest" ? b.at > a.at : b.at < a.at;
 }
 
 /**
@@ -77,7 +98,40 @@ class GroupAccumulators implements Accumulators {
           if (pick.value === null || later) {
             pick.value = detach(v);
             pick.at = t;
+            pick.order = orderOf(record.position);
           }
+          break;
+        }
+      }
+    }
+  }
+
+  state(): readonly AccumulatorState[] {
+    return this.states;
+  }
+
+  merge(other: readonly AccumulatorState[]): void {
+    for (let i = 0; i < this.specs.length; i++) {
+      const spec = this.specs[i] as AggregateSpec;
+      const mine = this.states[i] as State;
+      const theirs = other[i] as State;
+      switch (spec.fn) {
+        case "values":
+        case "dc": {
+          const seen = mine as Set<string>;
+          const limit = spec.fn === "values" ? VALUES_LIMIT : Number.POSITIVE_INFINITY;
+          for (const v of theirs as Set<string>) if (seen.size < limit) seen.add(v);
+          break;
+        }
+        case "count":
+          this.states[i] = (mine as number) + (theirs as number);
+          break;
+        case "latest":
+        case "earliest": {
+          const a = mine as Pick;
+          const b = theirs as Pick;
+          if (b.value !== null && (a.value === null || picks(spec.fn, a, b)))
+            this.states[i] = { ...b };
           break;
         }
       }

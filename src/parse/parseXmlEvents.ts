@@ -114,8 +114,10 @@ class EventSplitter {
   constructor(
     private readonly onIssue: (issue: ParseIssue) => void,
     interest: ParseInterest | undefined,
+    firstLine = 1,
   ) {
     this.read = eventReader(interest);
+    this.line = firstLine - 1;
   }
 
   /**
@@ -205,12 +207,12 @@ class EventSplitter {
     }
   }
 
-  /** Called once after the last line. */
-  end(): void {
-    if (this.pending.length > 0) {
-      this.issue("truncated-event", "input ends inside an event", this.pendingStart, "error");
-      this.pending = [];
-    }
+  /** Called once after the last line; `continues`: an event starts right after it (see `ParseOptions.piece`). */
+  end(continues = false): void {
+    if (this.pending.length === 0) return;
+    if (continues) this.reportTruncated();
+    else this.issue("truncated-event", "input ends inside an event", this.pendingStart, "error");
+    this.pending = [];
   }
 
   private reportTruncated(): void {
@@ -290,7 +292,7 @@ export async function* parseXmlEvents(
   stream: AsyncIterable<Uint8Array>,
   options: ParseOptions,
 ): AsyncIterable<WinEvent> {
-  const splitter = new EventSplitter(options.onIssue, options.interest);
+  const splitter = new EventSplitter(options.onIssue, options.interest, options.piece?.line);
   const at = options.interest?.at;
   const keep = at === undefined ? undefined : (line: number) => at({ line });
   let carry: Buffer | undefined;
@@ -353,6 +355,6 @@ export async function* parseXmlEvents(
     }
   }
   if (carry !== undefined && carry.length > 0) splitter.pushLine(carry.toString("latin1"), out);
-  splitter.end();
+  splitter.end(options.piece?.continues);
   for (let i = 0; i < out.length; i++) yield out[i] as WinEvent;
 }

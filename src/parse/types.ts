@@ -80,6 +80,13 @@ export interface ParseOptions {
   /** Receives every issue; the one skip policy is `IssueLog`. */
   readonly onIssue: (issue: ParseIssue) => void;
   readonly interest?: ParseInterest;
+  /**
+   * For a stream cut out of a larger text input (a piece scanned in a worker thread, see
+   * `scanChunks`): the line number of its first byte, and whether the input goes on after it
+   * with the start of an event (so an event still open at its end was cut off by that one).
+   * Honoured by the XML parser. @default { line: 1, continues: false }
+   */
+  readonly piece?: { readonly line: number; readonly continues: boolean };
 }
 
 /** The shape every input format implements. */

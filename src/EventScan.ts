@@ -1,0 +1,94 @@
+import { Aggregator, type AggregatorState } from "./detect/Aggregator.js";
+import { parseInterest } from "./detect/parseInterest.js";
+import { SigmaAggregator, type SigmaState } from "./detect/SigmaAggregator.js";
+import { withSigmaInterest } from "./detect/sigmaInterest.js";
+import { DATAMODEL } from "./model/datamodels.js";
+import { compileCimMapper } from "./model/toCimRecord.js";
+import type { ProcessRecord } from "./model/types.js";
+import { eventType } from "./parse/eventType.js";
+import type { ParseInterest, WinEvent } from "./parse/types.js";
+import type { SigmaRule } from "./rules/sigma/types.js";
+import type { CompiledRule } from "./rules/types.js";
+
+/** What an `EventScan` counted, as plain (structured-cloneable) data; see `EventScan.absorb`. */
+export interface EventScanState {
+  readonly events: number;
+  readonly eventsByType: Readonly<Record<string, number>>;
+  readonly processRecords: number;
+  readonly aggregator: AggregatorState;
+  readonly sigma: SigmaState | undefined;
+}
+
+export interface EventScanOptions {
+  readonly rules: readonly CompiledRule[];
+  readonly sigmaRules?: readonly SigmaRule[];
+  /** What parsers must read in full for `rules`; defaults to `parseInterest(rules)`. */
+  readonly interest?: ParseInterest;
+  /** See `AggregatorOptions.secondPass`. */
+  readonly secondPass: boolean;
+}
+
+/**
+ * The detect stage of one input, event by event: counts events by type, maps each to its CIM
+ * record, and hands it to the security_content aggregator and the Sigma rules. One per input,
+ * in the scan's thread or in each worker of a split input (see `scanChunks`), whose counts one
+ * of them then `absorb`s.
+ */
+export class EventScan {
+  events = 0;
+  processRecords = 0;
+  readonly eventsByType: Record<string, number> = {};
+  readonly aggregator: Aggregator;
+  readonly sigma: SigmaAggregator | undefined;
+  /** What parsers must read in full for these rules (Sigma's event ids included). */
+  readonly interest: ParseInterest | undefined;
+  readonly toRecord: ReturnType<typeof compileCimMapper>;
+
+  constructor(options: EventScanOptions) {
+    this.aggregator = new Aggregator(options.rules, { secondPass: options.secondPass });
+    // Sigma and the summary count process records even when no rule reads them.
+    this.toRecord = compileCimMapper([DATAMODEL.processes, ...this.aggregator.datamodels()]);
+    const sigmaRules = options.sigmaRules ?? [];
+    this.sigma = sigmaRules.length > 0 ? new SigmaAggregator(sigmaRules) : undefined;
+    const base = options.interest ?? parseInterest(options.rules);
+    this.interest =
+      this.sigma === undefined ? base : withSigmaInterest(base, this.sigma.eventIds());
+  }
+
+  add(event: WinEvent): void {
+    this.events++;
+    const type = eventType(event);
+    this.eventsByType[type] = (this.eventsByType[type] ?? 0) + 1;
+    if (event.partial) return;
+    const record = this.toRecord(event);
+    const processes = record?.datamodel === DATAMODEL.processes;
+    if (record !== undefined) {
+      if (processes) this.processRecords++;
+      this.aggregator.add(record);
+    }
+    this.sigma?.add(event, processes ? (record as ProcessRecord) : undefined);
+  }
+
+  /** What this scan counted, for `absorb` in another thread. */
+  state(): EventScanState {
+    return {
+      events: this.events,
+      eventsByType: this.eventsByType,
+      processRecords: this.processRecords,
+      aggregator: this.aggregator.state(),
+      sigma: this.sigma?.state(),
+    };
+  }
+
+  /** Adds what scans of the same rules counted over other events of the same input. */
+  absorb(states: readonly EventScanState[]): void {
+    for (const s of states) {
+      this.events += s.events;
+      this.processRecords += s.processRecords;
+      for (const [type, n] of Object.entries(s.eventsByType))
+        this.eventsByType[type] = (this.eventsByType[type] ?? 0) + n;
+    }
+    this.aggregator.absorb(states.map((s) => s.aggregator));
+    this.sigma?.absorb(states.flatMap((s) => (s.sigma === undefined ? [] : [s.sigma])));
+  }
+}

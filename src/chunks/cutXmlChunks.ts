@@ -1,0 +1,102 @@
+/** A piece of an XML input that a worker parses on its own (see `ParseOptions.piece`). */
+export interface XmlChunk {
+  readonly bytes: Uint8Array;
+  /** The line number of its first byte. */
+  readonly line: number;
+  /** Whether the input goes on after it (with the start of an event). */
+  readonly continues: boolean;
+}
+
+/** How large pieces are; see `cutXmlChunks`. */
+export const CHUNK_BYTES = {
+  /** A piece is cut at the first event start found at or before this many bytes. */
+  target: 4 * 1024 * 1024,
+  /**
+   * With no line that starts an event by then, a piece is cut before any event start, even in
+   * the middle of a line; with none at all (no events), at a line break, or as it is.
+   */
+  max: 64 * 1024 * 1024,
+} as const;
+
+const EVENT_OPEN = Buffer.from("<Event", "latin1");
+
+/** Whether `buf[at]` starts an `<Event` start tag (not `<EventData`, `<EventID`, `<Events`). */
+function startsEvent(buf: Buffer, at: number): boolean {
+  if (at + EVENT_OPEN.length >= buf.length) return false;
+  const c = buf[at + EVENT_OPEN.length];
+  return c === 32 || c === 62 || c === 9 || c === 13 || c === 10 || c === 47;
+}
+
+/**
+ * Where to cut `buf` so that the second piece starts an event: just after the last line break
+ * followed by `<Event`, or (`anywhere`) before the last `<Event` start tag; -1 when none.
+ * Never at 0: a piece holds something.
+ */
+function cutPoint(buf: Buffer, anywhere: boolean): number {
+  for (let at = buf.lastIndexOf(EVENT_OPEN); at > 0; at = buf.lastIndexOf(EVENT_OPEN, at - 1)) {
+    if (!startsEvent(buf, at)) continue;
+    if (anywhere || buf[at - 1] === 10) return at;
+  }
+  return -1;
+}
+
+function countLines(buf: Uint8Array): number {
+  let n = 0;
+  for (let at = buf.indexOf(10); at !== -1; at = buf.indexOf(10, at + 1)) n++;
+  return n;
+}
+
+/** `parts` joined in a buffer of its own (never a slice of Node's shared pool: it is transferred). */
+function joined(parts: readonly Uint8Array[], bytes: number): Buffer {
+  const out = Buffer.alloc(bytes);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Cuts the bytes of an XML event log into pieces of about `target` bytes, each but the first
+ * starting with an `<Event` start tag, so that each can be parsed on its own and yields the
+ * events, positions and issues a parser of the whole input would. Every byte is in exactly one
+ * piece, in order, and each piece has a buffer of its own (to be transferred to a worker).
+ * Memory: about one piece and the bytes after its cut.
+ */
+export async function* cutXmlChunks(
+  stream: AsyncIterable<Uint8Array>,
+  sizes: { readonly target: number; readonly max: number } = CHUNK_BYTES,
+): AsyncIterable<XmlChunk> {
+  let held: Uint8Array[] = [];
+  let heldBytes = 0;
+  let line = 1;
+  // bytes held before the next try at a cut (doubled after a failed one: no quadratic copying)
+  let tryAt = sizes.target;
+  for await (const chunk of stream) {
+    held.push(chunk);
+    heldBytes += chunk.byteLength;
+    if (heldBytes < tryAt) continue;
+    const buf = joined(held, heldBytes);
+    const big = buf.length >= sizes.max;
+    let cut = cutPoint(buf, big);
+    const continues = cut !== -1;
+    if (cut === -1 && big) cut = buf.lastIndexOf(10) + 1 || buf.length;
+    if (cut === -1) {
+      held = [buf];
+      tryAt = Math.min(heldBytes * 2, sizes.max);
+      continue;
+    }
+    // copied out: the piece's buffer is transferred whole
+    const rest = Buffer.from(buf.subarray(cut));
+    held = rest.length > 0 ? [rest] : [];
+    heldBytes = rest.length;
+    tryAt = sizes.target;
+    const bytes = new Uint8Array(buf.buffer, 0, cut);
+    const first = line;
+    // counted before the piece is handed on: the receiver may transfer its buffer
+    line += countLines(bytes);
+    yield { bytes, line: first, continues };
+  }
+  if (heldBytes > 0) yield { bytes: joined(held, heldBytes), line, continues: false };
+}
