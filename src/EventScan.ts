@@ -1,4 +1,5 @@
 import { Aggregator, type AggregatorState } from "./detect/Aggregator.js";
+import { orderOf } from "./detect/evidenceSpan.js";
 import { parseInterest } from "./detect/parseInterest.js";
 import { SigmaAggregator, type SigmaState } from "./detect/SigmaAggregator.js";
 import { withSigmaInterest } from "./detect/sigmaInterest.js";
@@ -14,6 +15,8 @@ import type { CompiledRule } from "./rules/types.js";
 export interface EventScanState {
   readonly events: number;
   readonly eventsByType: Readonly<Record<string, number>>;
+  /** Per event type, the order (`orderOf`) of its first event. */
+  readonly firstOfType: Readonly<Record<string, number>>;
   readonly processRecords: number;
   readonly aggregator: AggregatorState;
   readonly sigma: SigmaState | undefined;
@@ -37,7 +40,9 @@ export interface EventScanOptions {
 export class EventScan {
   events = 0;
   processRecords = 0;
+  /** Counts by event type, in the order the types first appear in the input. */
   readonly eventsByType: Record<string, number> = {};
+  private readonly firstOfType: Record<string, number> = {};
   readonly aggregator: Aggregator;
   readonly sigma: SigmaAggregator | undefined;
   /** What parsers must read in full for these rules (Sigma's event ids included). */
@@ -58,7 +63,9 @@ export class EventScan {
   add(event: WinEvent): void {
     this.events++;
     const type = eventType(event);
-    this.eventsByType[type] = (this.eventsByType[type] ?? 0) + 1;
+    const seen = this.eventsByType[type];
+    if (seen === undefined) this.firstOfType[type] = orderOf(event.position);
+    this.eventsByType[type] = (seen ?? 0) + 1;
     if (event.partial) return;
     const record = this.toRecord(event);
     const processes = record?.datamodel === DATAMODEL.processes;
@@ -74,6 +81,7 @@ export class EventScan {
     return {
       events: this.events,
       eventsByType: this.eventsByType,
+      firstOfType: this.firstOfType,
       processRecords: this.processRecords,
       aggregator: this.aggregator.state(),
       sigma: this.sigma?.state(),
@@ -82,12 +90,21 @@ export class EventScan {
 
   /** Adds what scans of the same rules counted over other events of the same input. */
   absorb(states: readonly EventScanState[]): void {
+    const counts = new Map(Object.entries(this.eventsByType));
     for (const s of states) {
       this.events += s.events;
       this.processRecords += s.processRecords;
-      for (const [type, n] of Object.entries(s.eventsByType))
-        this.eventsByType[type] = (this.eventsByType[type] ?? 0) + n;
+      for (const [type, n] of Object.entries(s.eventsByType)) {
+        counts.set(type, (counts.get(type) ?? 0) + n);
+        const at = s.firstOfType[type] as number;
+        if (!((this.firstOfType[type] as number) <= at)) this.firstOfType[type] = at;
+      }
     }
+    // the types in the order they first appear in the input, as one scan of it lists them
+    const order = (type: string) => this.firstOfType[type] as number;
+    for (const type of counts.keys()) delete this.eventsByType[type];
+    for (const type of [...counts.keys()].sort((a, b) => order(a) - order(b)))
+      this.eventsByType[type] = counts.get(type) as number;
     this.aggregator.absorb(states.map((s) => s.aggregator));
     this.sigma?.absorb(states.flatMap((s) => (s.sigma === undefined ? [] : [s.sigma])));
   }

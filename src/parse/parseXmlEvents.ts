@@ -108,6 +108,8 @@ class EventSplitter {
   private inClassicBlock = false;
   /** After an oversized event is dropped, the rest of it is skipped up to its end tag. */
   private discarding = false;
+  /** Set by `pushRun`: the next text pushed goes on the same line. */
+  private midLine = false;
 
   private readonly read: ReadEvent;
 
@@ -126,14 +128,16 @@ class EventSplitter {
    * Returns false, reading nothing, when an event is open or `keep` holds for the line number.
    */
   skipLine(keep: (line: number) => boolean): boolean {
-    if (this.pending.length > 0 || this.discarding || keep(this.line + 1)) return false;
+    if (this.pending.length > 0 || this.discarding || this.midLine || keep(this.line + 1))
+      return false;
     this.line++;
     return true;
   }
 
   /** Handles one line (without its line break); returns the events completed on it. */
   pushLine(raw: string, out: WinEvent[]): void {
-    this.line++;
+    if (this.midLine) this.midLine = false;
+    else this.line++;
     const line = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
     let pos = 0;
     if (this.discarding) {
@@ -205,6 +209,15 @@ class EventSplitter {
         return;
       }
     }
+  }
+
+  /**
+   * Handles the start of a line too long to hold (see `parseXmlEvents`): like `pushLine`, but
+   * the next text pushed is the rest of the same line (same line number).
+   */
+  pushRun(raw: string, out: WinEvent[]): void {
+    this.pushLine(raw, out);
+    this.midLine = true;
   }
 
   /** Called once after the last line; `continues`: an event starts right after it (see `ParseOptions.piece`). */
@@ -305,8 +318,9 @@ export async function* parseXmlEvents(
     if (lastNl === -1) {
       carry = carry === undefined ? Buffer.from(buf) : Buffer.concat([carry, buf]);
       if (carry.length > XML_LIMITS.maxEventChars * 4) {
-        // A huge run without a line break: hand it to the splitter as one line so the limit applies.
-        splitter.pushLine(carry.toString("latin1"), out);
+        // A huge run without a line break: handed to the splitter now so the limit applies; the
+        // rest of the line keeps its number.
+        splitter.pushRun(carry.toString("latin1"), out);
         carry = undefined;
       }
       continue;

@@ -76,4 +76,30 @@ describe("SecondPassIndex", () => {
     index.note(record("{x}", "h", { line: 3001 }));
     expect(index.select([hashes(["{5}"])])).toBeUndefined();
   });
+
+  it("absorbs what other indexes noted (in another thread), within its bound", () => {
+    const a = new SecondPassIndex(KEYS);
+    const b = new SecondPassIndex(KEYS);
+    a.note(record("{A}", "h1", { line: 1 }));
+    b.note(record("{B}", "h1", { line: 2 }));
+    for (let line = 3; line < 2000; line++) b.note(record(`{X${line}}`, "h3", { line }));
+    a.absorb(structuredClone(b.state()));
+    const wanted = a.select([hashes(["{B}"], ["{X1500}"]), hashes(["h1", "{A}"])]);
+    expect([1, 2, 3, 1500, 1999].map((line) => wanted?.({ line }))).toEqual([
+      true,
+      true,
+      false,
+      true,
+      false,
+    ]);
+    // past the bound the merged index gives up, as one index noting every record would
+    const small = new SecondPassIndex(KEYS, 16 * 10);
+    small.note(record("{A}", "h1", { line: 1 }));
+    const other = new SecondPassIndex(KEYS, 16 * 10);
+    for (let line = 2; line < 11; line++) other.note(record("{B}", "h1", { line }));
+    small.absorb(other.state());
+    expect(small.select([hashes(["{A}"])])).toBeDefined();
+    small.absorb(other.state());
+    expect(small.select([hashes(["{A}"])])).toBeUndefined();
+  });
 });

@@ -1,4 +1,3 @@
-import { readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Aggregator } from "../../src/detect/Aggregator.js";
@@ -14,25 +13,16 @@ import { loadSigmaRules } from "../../src/rules/sigma/loadSigmaRules.js";
 import type { SigmaRule } from "../../src/rules/sigma/types.js";
 import type { CompiledRule } from "../../src/rules/types.js";
 import { scanSource } from "../../src/scan.js";
+import { filesUnder, isLog } from "../helpers/files.js";
 import { SHARED } from "../helpers/streams.js";
 import { unwrap } from "../helpers/unwrapJoined.js";
-
-async function files(dir: string, keep: (f: string) => boolean): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await files(p, keep)));
-    else if (keep(p)) out.push(p);
-  }
-  return out.sort();
-}
 
 const XML_DIR = join(SHARED, "data/xml");
 const EVTX_DIR = join(SHARED, "data/evtx");
 // The *.tar.gz hold nxlog JSON lines; LICENSE is not a log.
-const xmlFiles = await files(XML_DIR, (f) => !f.endsWith(".tar.gz") && !f.endsWith("LICENSE"));
+const xmlFiles = await filesUnder(XML_DIR, isLog);
 // Every 8th EVTX file keeps the suite short; the sample still spans the three collections.
-const evtxFiles = (await files(EVTX_DIR, (f) => f.endsWith(".evtx"))).filter(
+const evtxFiles = (await filesUnder(EVTX_DIR, (f) => f.endsWith(".evtx"))).filter(
   (_f, i) => i % 8 === 0,
 );
 

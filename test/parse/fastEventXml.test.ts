@@ -1,24 +1,14 @@
-import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fileSource } from "../../src/input/fileSource.js";
 import { fastEventXml, readEventXml } from "../../src/parse/fastEventXml.js";
 import { latin1ToUtf8 } from "../../src/parse/latin1.js";
 import { parseEventXml } from "../../src/parse/parseEventXml.js";
+import { filesUnder, isLog } from "../helpers/files.js";
 import { SHARED } from "../helpers/streams.js";
 import { unwrap } from "../helpers/unwrapJoined.js";
 
 const XML_DIR = join(SHARED, "data/xml");
-
-async function files(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await files(p)));
-    else if (!p.endsWith(".tar.gz") && !p.endsWith("LICENSE")) out.push(p);
-  }
-  return out.sort();
-}
 
 /** Every `<Event>` element of a file's content (after unwrapping), as latin1 text. */
 async function eventTexts(path: string): Promise<string[]> {
@@ -49,7 +39,7 @@ describe("fastEventXml gives the generic parser's WinEvent", () => {
   it("on every event of every XML file in ../shared/data/xml (one-line and pretty-printed)", async () => {
     let events = 0;
     let fast = 0;
-    for (const file of await files(XML_DIR)) {
+    for (const file of await filesUnder(XML_DIR, isLog)) {
       for (const raw of await eventTexts(file)) {
         for (const xml of [raw, raw.replace(/\r\n/g, "\n")]) {
           events++;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseXmlEvents } from "../../src/parse/parseXmlEvents.js";
+import { parseXmlEvents, XML_LIMITS } from "../../src/parse/parseXmlEvents.js";
 import { chunksAt, chunksOf, fixture, parseAll } from "../helpers/streams.js";
 
 const NS = "http://schemas.microsoft.com/win/2004/08/events/event";
@@ -79,6 +79,18 @@ describe("parseXmlEvents layouts", () => {
     expect(issues.map((i) => i.code)).toEqual(["event-too-large"]);
     // The next well-formed event after the oversized one is still read.
     expect(events.map((e) => e.eventRecordId)).toEqual([9]);
+  });
+
+  it("a line too long to hold is read in runs that keep its line number", async () => {
+    // ~20 MB of events on one line: more than the parser holds before it reads a run
+    const one = event(1, 1);
+    const count = Math.ceil((XML_LIMITS.maxEventChars * 5) / one.length);
+    const line = Array.from({ length: count }, (_x, i) => event(1, i + 1)).join("");
+    const { events, issues } = await parseText(`${line}\n${event(3, 7)}\n`);
+    expect(issues).toEqual([]);
+    expect(events).toHaveLength(count + 1);
+    expect(new Set(events.slice(0, count).map((e) => e.position.line))).toEqual(new Set([1]));
+    expect(events[count]?.position.line).toBe(2);
   });
 
   it("zero bytes give no events and no issues", async () => {

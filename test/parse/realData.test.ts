@@ -1,23 +1,14 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fileSource } from "../../src/input/fileSource.js";
 import { loadMacros, loadRules } from "../../src/rules/loadRules.js";
 import { scanSource } from "../../src/scan.js";
+import { filesUnder, isLog } from "../helpers/files.js";
 import { FIXTURES, SHARED } from "../helpers/streams.js";
 
 const XML_DIR = join(SHARED, "data/xml");
 const ROOT = new URL("../../", import.meta.url).pathname;
-
-async function files(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await files(p)));
-    else out.push(p);
-  }
-  return out.sort();
-}
 
 const expected = JSON.parse(await readFile(join(FIXTURES, "xml-eventid-counts.json"), "utf8")) as {
   files: Record<string, Record<string, number>>;
@@ -26,9 +17,7 @@ const rules = (
   await loadRules([join(ROOT, "rules")], await loadMacros([join(ROOT, "rules/macros")]))
 ).rules;
 // The *.tar.gz hold nxlog JSON lines (the JSON input's tests read them); LICENSE is not a log.
-const xmlFiles = (await files(XML_DIR)).filter(
-  (f) => !f.endsWith(".tar.gz") && !f.endsWith("LICENSE"),
-);
+const xmlFiles = await filesUnder(XML_DIR, isLog);
 
 describe("every XML file in ../shared/data/xml", () => {
   it("is covered by the independently made counts", () => {

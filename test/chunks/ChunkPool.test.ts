@@ -1,0 +1,139 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ChunkPool, type RuleFiles } from "../../src/chunks/ChunkPool.js";
+import { fileSource } from "../../src/input/fileSource.js";
+import type { ByteSource } from "../../src/input/types.js";
+import { loadMacros, loadRules, type RuleSet } from "../../src/rules/loadRules.js";
+import { type ScanResult, scanSource } from "../../src/scan.js";
+import { makeTar } from "../helpers/archives.js";
+import { memory, SHARED } from "../helpers/streams.js";
+
+const SC = join(SHARED, "rules/security_content");
+const XML = join(SHARED, "data/xml");
+const FILES: RuleFiles = {
+  rulePaths: [
+    join(SC, "detections/endpoint"),
+    join(SHARED, "rules/sigma/rules/windows/process_creation"),
+  ],
+  macroPaths: [join(SC, "macros")],
+};
+/** Small pieces, so that even the small shared files are cut into many. */
+const SIZES = { target: 32 * 1024, max: 256 * 1024 } as const;
+
+let ruleSet: RuleSet;
+let pool: ChunkPool;
+
+beforeAll(async () => {
+  pool = new ChunkPool(FILES, 2, SIZES);
+  ruleSet = await loadRules(FILES.rulePaths, await loadMacros(FILES.macroPaths));
+}, 180_000);
+
+afterAll(async () => {
+  await pool?.close();
+});
+
+/** A source that counts its opens (a second pass opens it again). */
+function counted(inner: ByteSource) {
+  const counter = { opens: 0 };
+  const source: ByteSource = {
+    ...inner,
+    open: () => {
+      counter.opens++;
+      return inner.open();
+    },
+  };
+  return { source, counter };
+}
+
+function comparable(r: ScanResult) {
+  const { durationMs, ...summary } = r.summary;
+  // key order too: types are listed in the order they first appear
+  return { findings: r.findings, summary, types: Object.keys(summary.eventsByType) };
+}
+
+async function both(make: () => ByteSource) {
+  const options = { rules: ruleSet.rules, sigmaRules: ruleSet.sigmaRules };
+  const one = counted(make());
+  const alone = await scanSource(one.source, options);
+  const split = counted(make());
+  const pooled = await scanSource(split.source, { ...options, pool });
+  return { alone, pooled, opens: [one.counter.opens, split.counter.opens] };
+}
+
+describe("ChunkPool: one XML input scanned by worker threads", () => {
+  it.each([
+    "from-evtx/EVTX-ATTACK-SAMPLES_all_sysmon.oneline.xml.log",
+    "from-evtx/EVTX-to-MITRE-Attack_all_sysmon.oneline.xml.log",
+    "from-evtx/powercat_revShell_sysmon_1_3.oneline.xml.log",
+  ])(
+    "gives the findings and summary of a scan in this thread: %s",
+    async (name) => {
+      const path = join(XML, name);
+      const { alone, pooled, opens } = await both(() => fileSource(path));
+      expect(alone.findings.length).toBeGreaterThan(0);
+      expect(pooled.summary.status).toBe("ok");
+      expect(comparable(pooled)).toEqual(comparable(alone));
+      // the join detections' second pass ran as it does in this thread
+      expect(opens[1]).toBe(opens[0]);
+    },
+    120_000,
+  );
+
+  it("the large input is cut into many pieces and needs a second pass", async () => {
+    const path = join(XML, "from-evtx/EVTX-ATTACK-SAMPLES_all_sysmon.oneline.xml.log");
+    const bytes = (await readFile(path)).length;
+    expect(bytes / SIZES.target).toBeGreaterThan(20);
+    const { opens } = await both(() => fileSource(path));
+    expect(opens).toEqual([2, 2]);
+  }, 120_000);
+
+  it("scans a gzipped input in pieces of its decompressed text, and an input read once", async () => {
+    const path = join(XML, "from-evtx/EVTX-to-MITRE-Attack_all_sysmon.oneline.xml.log");
+    const gz = gzipSync(await readFile(path));
+    const zipped = await both(() => memory(gz, "file:///x.log.gz", 4096));
+    expect(zipped.pooled.summary.wrappers).toEqual(["gzip"]);
+    expect(comparable(zipped.pooled)).toEqual(comparable(zipped.alone));
+    const once = await both(() => ({ ...memory(gz, "file:///stdin"), once: true }));
+    expect(once.opens).toEqual([1, 1]);
+    expect(comparable(once.pooled)).toEqual(comparable(once.alone));
+  }, 120_000);
+
+  it("keeps the issues of a damaged input, in input order", async () => {
+    const text = (
+      await readFile(
+        join(XML, "from-evtx/EVTX-to-MITRE-Attack_all_sysmon.oneline.xml.log"),
+        "latin1",
+      )
+    ).split("\n");
+    // cut events, junk lines and a truncated last event, spread over the pieces
+    const damaged = text.map((l, i) =>
+      i % 9 === 4 ? l.slice(0, l.length / 2) : i % 13 === 6 ? "junk" : l,
+    );
+    const bytes = Buffer.from(`${damaged.join("\n")}\n${text[1]?.slice(0, 200)}`, "latin1");
+    const { alone, pooled } = await both(() => memory(bytes, "file:///damaged.log"));
+    expect(alone.summary.issues.errorCount).toBeGreaterThan(10);
+    expect(comparable(pooled)).toEqual(comparable(alone));
+  }, 120_000);
+
+  it("leaves an archive's members to this thread", async () => {
+    const data = await readFile(
+      join(XML, "from-evtx/powercat_revShell_sysmon_1_3.oneline.xml.log"),
+    );
+    const tar = makeTar([
+      { name: "a.log", data },
+      { name: "b.log", data },
+    ]);
+    const { alone, pooled } = await both(() => memory(tar, "file:///x.tar"));
+    expect(pooled.findings.some((f) => f.source.last_member === "b.log")).toBe(true);
+    expect(comparable(pooled)).toEqual(comparable(alone));
+  }, 120_000);
+
+  it("refuses to scan with other rules than its workers hold", async () => {
+    const path = join(XML, "from-evtx/powercat_revShell_sysmon_1_3.oneline.xml.log");
+    const r = await scanSource(fileSource(path), { rules: ruleSet.rules.slice(1), pool });
+    expect(r.summary.status).toBe("error");
+    expect(r.summary.error?.message).toMatch(/other rules than the scan/);
+  }, 120_000);
+});
