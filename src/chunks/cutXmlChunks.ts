@@ -1,3 +1,5 @@
+import { EVENT_OPEN as EVENT_START, endsEventName } from "../parse/parseXmlEvents.js";
+
 /** A piece of an XML input that a worker parses on its own (see `ParseOptions.piece`). */
 export interface XmlChunk {
   readonly bytes: Uint8Array;
@@ -18,14 +20,7 @@ export const CHUNK_BYTES = {
   max: 64 * 1024 * 1024,
 } as const;
 
-const EVENT_OPEN = Buffer.from("<Event", "latin1");
-
-/** Whether `buf[at]` starts an `<Event` start tag (not `<EventData`, `<EventID`, `<Events`). */
-function startsEvent(buf: Buffer, at: number): boolean {
-  if (at + EVENT_OPEN.length >= buf.length) return false;
-  const c = buf[at + EVENT_OPEN.length];
-  return c === 32 || c === 62 || c === 9 || c === 13 || c === 10 || c === 47;
-}
+const EVENT_OPEN = Buffer.from(EVENT_START, "latin1");
 
 /**
  * Where to cut `buf` so that the second piece starts an event: just after the last line break
@@ -34,7 +29,8 @@ function startsEvent(buf: Buffer, at: number): boolean {
  */
 function cutPoint(buf: Buffer, anywhere: boolean): number {
   for (let at = buf.lastIndexOf(EVENT_OPEN); at > 0; at = buf.lastIndexOf(EVENT_OPEN, at - 1)) {
-    if (!startsEvent(buf, at)) continue;
+    // past the end, the next byte is unknown: not a cut
+    if (!endsEventName(buf[at + EVENT_OPEN.length])) continue;
     if (anywhere || buf[at - 1] === 10) return at;
   }
   return -1;

@@ -24,9 +24,10 @@ import {
 } from "./accumulators.js";
 import { buildFinding, type Group, iso } from "./buildFinding.js";
 import { type DeferredUse, deferJoins, planKey, planUses } from "./deferJoins.js";
-import { offsetOf, orderOf } from "./evidenceSpan.js";
+import { offsetOf, orderOf, widenSpan } from "./evidenceSpan.js";
 import { GroupTable } from "./GroupTable.js";
 import { LowercaseReader } from "./LowercaseReader.js";
+import { RuleFaultLog, type RuleFaults } from "./RuleFaultLog.js";
 import { RuleIndex } from "./RuleIndex.js";
 import {
   anyOf,
@@ -47,13 +48,6 @@ interface Tally {
   maxTime: number;
   first: EventPosition;
   last: EventPosition;
-}
-
-/** Problems a rule raised at run time; the rule is skipped for that record, others go on. */
-export interface RuleFault {
-  readonly ruleId: string;
-  readonly message: string;
-  readonly offset: number;
 }
 
 /** One tstats being filled: a rule's own or a join subsearch's, shared by identical ones. */
@@ -88,9 +82,6 @@ interface Unit {
  * outcomes for 87,580 process records).
  */
 const FILTER_MEMO = 65_536;
-
-/** Rule faults kept as samples (all are counted). */
-const MAX_FAULT_SAMPLES = 20;
 
 /** The tstats of one dataset and the index that picks the candidates among them per record. */
 interface Slot {
@@ -148,7 +139,7 @@ export interface GroupState {
 export interface AggregatorState {
   readonly units: readonly (readonly GroupState[])[];
   readonly seen: readonly (readonly [Datamodel, SecondPassIndexState])[];
-  readonly faults: { readonly total: number; readonly samples: readonly RuleFault[] };
+  readonly faults: RuleFaults;
 }
 
 /** What a second pass must read: the datasets and literals of the tstats it fills. */
@@ -193,8 +184,7 @@ export class Aggregator {
   private readonly slots = new Map<Datamodel, Slot>();
   /** Every distinct tstats, in the order they were built (see `state`). */
   private readonly built: Unit[] = [];
-  private readonly faults: RuleFault[] = [];
-  private faultCount = 0;
+  private readonly faults = new RuleFaultLog();
   /**
    * Small integer ids of by-values, shared by every tstats: a record's value is hashed and
    * compared once here, then each tstats looks its groups up by integers. Why: with join
@@ -599,7 +589,7 @@ export class Aggregator {
       }),
     );
     const seen = [...this.seen].map(([d, index]) => [d, index.state()] as const);
-    return { units, seen, faults: { total: this.faultCount, samples: this.faults } };
+    return { units, seen, faults: this.faults.report() };
   }
 
   /**
@@ -633,23 +623,15 @@ export class Aggregator {
             continue;
           }
           const t = unit.groups[index] as Tally;
-          t.count += g.count;
           if (g.acc !== undefined) t.acc?.merge(g.acc);
-          if (g.minTime < t.minTime || Number.isNaN(t.minTime)) t.minTime = g.minTime;
-          if (g.maxTime > t.maxTime || Number.isNaN(t.maxTime)) t.maxTime = g.maxTime;
-          if (orderOf(g.first) < orderOf(t.first)) t.first = g.first;
-          if (orderOf(g.last) >= orderOf(t.last)) t.last = g.last;
+          widenSpan(t, g);
         }
       }
       this.firstSeenOrder(unit);
     });
-    for (const state of states) {
+    for (const state of states)
       for (const [datamodel, index] of state.seen) this.seen.get(datamodel)?.absorb(index);
-      this.faultCount += state.faults.total;
-      this.faults.push(...state.faults.samples);
-    }
-    this.faults.sort((a, b) => a.offset - b.offset);
-    this.faults.length = Math.min(this.faults.length, MAX_FAULT_SAMPLES);
+    this.faults.absorb(states.map((s) => s.faults));
   }
 
   /** Renumbers a tstats' groups in the order of their first records (see `absorb`). */
@@ -681,15 +663,12 @@ export class Aggregator {
   }
 
   private recordFault(rule: CompiledRule, err: unknown, offset: number): void {
-    this.faultCount++;
-    if (this.faults.length < MAX_FAULT_SAMPLES) {
-      this.faults.push({ ruleId: rule.meta.id, message: (err as Error).message, offset });
-    }
+    this.faults.record(rule.meta.id, err, offset);
   }
 
   /** Rule faults seen so far (the first 20) and their total. */
-  ruleFaults(): { readonly total: number; readonly samples: readonly RuleFault[] } {
-    return { total: this.faultCount, samples: this.faults };
+  ruleFaults(): RuleFaults {
+    return this.faults.report();
   }
 
   /**

@@ -5,9 +5,9 @@ import type { EventPosition, WinEvent } from "../parse/types.js";
 import { EventView } from "../rules/sigma/EventView.js";
 import { SigmaIndex } from "../rules/sigma/SigmaIndex.js";
 import type { SigmaRule } from "../rules/sigma/types.js";
-import type { RuleFault } from "./Aggregator.js";
-import { offsetOf, orderOf, spanSource } from "./evidenceSpan.js";
+import { offsetOf, orderOf, spanSource, widenSpan } from "./evidenceSpan.js";
 import { findingId } from "./findingId.js";
+import { RuleFaultLog, type RuleFaults } from "./RuleFaultLog.js";
 import { sigmaRiskScore } from "./sigmaRisk.js";
 import { sortFindings } from "./sortFindings.js";
 import type { Finding, SourceRef } from "./types.js";
@@ -23,13 +23,12 @@ export const SIGMA_BY_FIELDS = [
 ] as const;
 
 const MISSING = "null";
-const MAX_FAULT_SAMPLES = 20;
 
 /** What a Sigma aggregator counted, as plain data (see `SigmaAggregator.state`). */
 export interface SigmaState {
   /** Per rule, its groups. */
   readonly groups: readonly (readonly Group[])[];
-  readonly faults: { readonly total: number; readonly samples: readonly RuleFault[] };
+  readonly faults: RuleFaults;
 }
 
 interface Group {
@@ -80,8 +79,7 @@ export function sigmaByValues(event: WinEvent, record: ProcessRecord | undefined
 export class SigmaAggregator {
   private readonly index: SigmaIndex;
   private readonly groups: Map<string, Group>[];
-  private readonly faults: RuleFault[] = [];
-  private faultCount = 0;
+  private readonly faults = new RuleFaultLog();
   private view: EventView | undefined;
 
   constructor(readonly rules: readonly SigmaRule[]) {
@@ -153,26 +151,19 @@ export class SigmaAggregator {
   }
 
   private fault(rule: SigmaRule, err: unknown, event: WinEvent): void {
-    this.faultCount++;
-    if (this.faults.length < MAX_FAULT_SAMPLES) {
-      this.faults.push({
-        ruleId: rule.meta.id,
-        message: (err as Error).message,
-        offset: offsetOf(event.position),
-      });
-    }
+    this.faults.record(rule.meta.id, err, offsetOf(event.position));
   }
 
   /** Rule faults seen so far (the first 20) and their total. */
-  ruleFaults(): { readonly total: number; readonly samples: readonly RuleFault[] } {
-    return { total: this.faultCount, samples: this.faults };
+  ruleFaults(): RuleFaults {
+    return this.faults.report();
   }
 
   /** What this aggregator counted, for `absorb` in another thread. */
   state(): SigmaState {
     return {
       groups: this.groups.map((m) => [...m.values()]),
-      faults: { total: this.faultCount, samples: this.faults },
+      faults: this.faults.report(),
     };
   }
 
@@ -191,23 +182,14 @@ export class SigmaAggregator {
             groups.set(key, { ...g });
             continue;
           }
-          mine.count += g.count;
-          if (g.minTime < mine.minTime || Number.isNaN(mine.minTime)) mine.minTime = g.minTime;
-          if (g.maxTime > mine.maxTime || Number.isNaN(mine.maxTime)) mine.maxTime = g.maxTime;
-          if (orderOf(g.first) < orderOf(mine.first)) mine.first = g.first;
-          if (orderOf(g.last) >= orderOf(mine.last)) mine.last = g.last;
+          widenSpan(mine, g);
         }
       }
       const sorted = [...groups].sort((a, b) => orderOf(a[1].first) - orderOf(b[1].first));
       groups.clear();
       for (const [key, g] of sorted) groups.set(key, g);
     });
-    for (const state of states) {
-      this.faultCount += state.faults.total;
-      this.faults.push(...state.faults.samples);
-    }
-    this.faults.sort((a, b) => a.offset - b.offset);
-    this.faults.length = Math.min(this.faults.length, MAX_FAULT_SAMPLES);
+    this.faults.absorb(states.map((s) => s.faults));
   }
 
   /** The findings, ordered by rule title, first time, then by-values. */

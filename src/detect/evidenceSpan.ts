@@ -41,3 +41,24 @@ export function spanSource(
   }
   return base;
 }
+
+/** What a group counted: records, their time range and the span of their positions. */
+export interface CountedSpan {
+  count: number;
+  minTime: number;
+  maxTime: number;
+  first: EventPosition;
+  last: EventPosition;
+}
+
+/**
+ * Widens `into` by `other`, the same group counted over other records of the input: counts add
+ * up, the time range and the evidence span widen (a time that is not a number never wins).
+ */
+export function widenSpan(into: CountedSpan, other: Readonly<CountedSpan>): void {
+  into.count += other.count;
+  if (other.minTime < into.minTime || Number.isNaN(into.minTime)) into.minTime = other.minTime;
+  if (other.maxTime > into.maxTime || Number.isNaN(into.maxTime)) into.maxTime = other.maxTime;
+  if (orderOf(other.first) < orderOf(into.first)) into.first = other.first;
+  if (orderOf(other.last) >= orderOf(into.last)) into.last = other.last;
+}
