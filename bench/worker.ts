@@ -1,10 +1,13 @@
 // One measurement in its own process, so peak RSS belongs to that case alone.
+import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
+import { availableParallelism } from "node:os";
 import { createGunzip } from "node:zlib";
+import { ChunkPool, ruleIds } from "../src/chunks/ChunkPool.js";
 import { fileSource } from "../src/input/fileSource.js";
 import { loadMacros, loadRules } from "../src/rules/loadRules.js";
 import { scanSource } from "../src/scan.js";
-import { loadManyRules } from "./manyRules.js";
+import { loadManyRules, MANY_RULE_FILES } from "./manyRules.js";
 
 const [kind, file] = process.argv.slice(2) as [string, string];
 const READ = { highWaterMark: 1024 * 1024 } as const;
@@ -64,21 +67,36 @@ async function scan(path: string): Promise<number> {
   return r.summary.events;
 }
 
-/** Rule counts and load + compile time of the "many rules" case, reported beside its speed. */
-const extra: Record<string, number> = {};
+/** Rule counts and load + compile time of the "many rules" cases, reported beside their speed. */
+const extra: Record<string, number | string> = {};
 
-/** See `manyRules.ts`; only the scan is timed, load + compile is reported apart. */
-async function manyRules(path: string): Promise<number> {
-  const { rules, sigmaRules, loadMs } = await loadManyRules();
-  extra.loadMs = loadMs;
-  extra.rules = rules.length;
-  extra.sigmaRules = sigmaRules.length;
-  const t1 = performance.now();
-  const r = await scanSource(fileSource(path), { rules, sigmaRules });
-  extra.scanSeconds = (performance.now() - t1) / 1000;
-  extra.findings = r.findings.length;
-  if (r.summary.status !== "ok") throw new Error(r.summary.error?.message);
-  return r.summary.events;
+/**
+ * See `manyRules.ts`; only the scan is timed, load + compile is reported apart. With `pool`,
+ * the scan splits the input over that many worker threads, timed once they hold the rules.
+ */
+async function manyRules(path: string, jobs = 1): Promise<number> {
+  const pool = jobs > 1 ? new ChunkPool(MANY_RULE_FILES, jobs) : undefined;
+  try {
+    const { rules, sigmaRules, loadMs } = await loadManyRules();
+    extra.loadMs = loadMs;
+    extra.rules = rules.length;
+    extra.sigmaRules = sigmaRules.length;
+    await pool?.ready(ruleIds(rules, sigmaRules));
+    const t1 = performance.now();
+    const r = await scanSource(fileSource(path), {
+      rules,
+      sigmaRules,
+      ...(pool === undefined ? {} : { pool }),
+    });
+    extra.scanSeconds = (performance.now() - t1) / 1000;
+    extra.findings = r.findings.length;
+    extra.findingsSha1 = createHash("sha1").update(JSON.stringify(r.findings)).digest("hex");
+    extra.jobs = jobs;
+    if (r.summary.status !== "ok") throw new Error(r.summary.error?.message);
+    return r.summary.events;
+  } finally {
+    await pool?.close();
+  }
 }
 
 const cases: Record<string, (p: string) => Promise<number>> = {
@@ -87,12 +105,13 @@ const cases: Record<string, (p: string) => Promise<number>> = {
   regexExtractLatin1: regexExtract("latin1"),
   gunzipOnly,
   scan,
-  manyRules,
+  manyRules: (p) => manyRules(p),
+  manyRulesThreads: (p) => manyRules(p, availableParallelism()),
 };
 const run = cases[kind];
 if (!run) throw new Error(`unknown case ${kind}`);
 const t0 = performance.now();
 const count = await run(file);
-const seconds = extra.scanSeconds ?? (performance.now() - t0) / 1000;
+const seconds = (extra.scanSeconds as number | undefined) ?? (performance.now() - t0) / 1000;
 const maxRssMB = process.resourceUsage().maxRSS / 1024;
 process.stdout.write(`${JSON.stringify({ kind, seconds, count, maxRssMB, ...extra })}\n`);

@@ -103,8 +103,11 @@ export class ChunkPool {
     return new Promise((resolve) => member.waiting.push(resolve));
   }
 
-  /** Waits until every worker has loaded its rules, and checks they are `ids`. */
-  private async ready(ids: readonly string[]): Promise<void> {
+  /**
+   * Waits until every worker has loaded its rules, and checks they are `ids` (the caller's
+   * `ruleIds`). `scan` does so itself; call it to wait for the workers beforehand.
+   */
+  async ready(ids: readonly string[]): Promise<void> {
     await Promise.all(
       this.members.map(async (m) => {
         if (m.ids === undefined) {

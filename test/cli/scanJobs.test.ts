@@ -91,6 +91,26 @@ describe("sysmon-hunt scan --jobs", () => {
     expect(untimed(three.stderr)).toBe(untimed(one.stderr));
   });
 
+  it("splits one XML input over 3 workers with the same output as in-process, from a file and gzipped on stdin", async () => {
+    // 42 MB: about ten 4 MiB pieces, with every SigmaHQ process_creation rule beside the hunts
+    const big = join(clean, "a-big-then-hunts.log");
+    const sigma = ["--rules", join(ROOT, "../shared/rules/sigma/rules/windows/process_creation")];
+    const { one, three } = await bothModes(["--format", "jsonl", ...sigma, big]);
+    expect(one.code).toBe(0);
+    expect(one.stdout.trim().split("\n").length).toBeGreaterThan(100);
+    expect(three.stdout).toBe(one.stdout);
+    expect(untimed(three.stderr)).toBe(untimed(one.stderr));
+    const gz = gzipSync(await readFile(big));
+    const [inOne, inThree] = await Promise.all(
+      ["1", "3"].map((jobs) =>
+        runCli(["scan", "--jobs", jobs, "--format", "jsonl", ...sigma, "-"], gz),
+      ),
+    );
+    expect(inOne?.stdout.split("\n").length).toBe(one.stdout.split("\n").length);
+    expect(inThree?.stdout).toBe(inOne?.stdout);
+    expect(untimed(inThree?.stderr ?? "")).toBe(untimed(inOne?.stderr ?? ""));
+  });
+
   it("rejects a --jobs that is not a whole number from 1", async () => {
     for (const n of ["0", "two", "1.5"]) {
       const r = await runCli(["scan", "--jobs", n, FIXTURE]);
