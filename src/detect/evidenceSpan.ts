@@ -19,27 +19,28 @@ export function orderOf(p: EventPosition): number {
 
 /**
  * A finding's `source`: the input's identity and the span from the first to the last matching
- * event (lines for text, records for EVTX, and in an archive the members they are in).
+ * event (lines for text, records for EVTX, and in an archive the members they are in). Keys in
+ * this order. Set one by one, not spread: bench/run.ts (m) makes 76,610 of them, and the
+ * spreads were ~4% of building findings (a profile of that phase).
  */
 export function spanSource(
   source: SourceRef,
   first: EventPosition,
   last: EventPosition,
 ): FindingSource {
-  const base: FindingSource = {
-    uri: source.uri,
-    ...(source.versionId === undefined ? {} : { version_id: source.versionId }),
-    ...(source.etag === undefined ? {} : { etag: source.etag }),
-    ...(first.member === undefined ? {} : { first_member: first.member }),
-    ...(last.member === undefined ? {} : { last_member: last.member }),
-  };
+  const out: { -readonly [K in keyof FindingSource]: FindingSource[K] } = { uri: source.uri };
+  if (source.versionId !== undefined) out.version_id = source.versionId;
+  if (source.etag !== undefined) out.etag = source.etag;
+  if (first.member !== undefined) out.first_member = first.member;
+  if (last.member !== undefined) out.last_member = last.member;
   if (first.line !== undefined) {
-    return { ...base, first_line: first.line, last_line: last.lastLine ?? last.line ?? first.line };
+    out.first_line = first.line;
+    out.last_line = last.lastLine ?? last.line ?? first.line;
+  } else if (first.record !== undefined) {
+    out.first_record = first.record;
+    out.last_record = last.record ?? first.record;
   }
-  if (first.record !== undefined) {
-    return { ...base, first_record: first.record, last_record: last.record ?? first.record };
-  }
-  return base;
+  return out;
 }
 
 /** What a group counted: records, their time range and the span of their positions. */

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { SourceRef } from "./types.js";
 
 /**
@@ -10,6 +10,9 @@ import type { SourceRef } from "./types.js";
  * to tell it apart, and without the eTag its findings would reuse the ids of the old content's
  * (overwriting their finding items while the scan counts as new). The eTag is only hashed when
  * there is no version id, so ids of versioned objects and files are what they always were.
+ *
+ * One-shot `hash` rather than a `createHash` object per finding: the same digest at half the
+ * cost (76,610 findings in bench/run.ts (m): ~90 ms against ~40 ms).
  */
 export function findingId(
   detectionId: string,
@@ -18,5 +21,5 @@ export function findingId(
 ): string {
   const identity: unknown[] = [detectionId, byValues, source.uri, source.versionId ?? null];
   if (source.versionId === undefined && source.etag !== undefined) identity.push(source.etag);
-  return createHash("sha256").update(JSON.stringify(identity)).digest("hex");
+  return hash("sha256", JSON.stringify(identity), "hex");
 }

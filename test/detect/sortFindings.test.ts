@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { sortFindings } from "../../src/detect/sortFindings.js";
+import type { Finding } from "../../src/detect/types.js";
+
+/** The order sortFindings promises, stated plainly: localeCompare on each key in turn; stable. */
+function reference(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      a.detection.name.localeCompare(b.detection.name) ||
+      (a.firstTime ?? "").localeCompare(b.firstTime ?? "") ||
+      JSON.stringify(a.fields).localeCompare(JSON.stringify(b.fields)),
+  );
+}
+
+/** A small deterministic generator (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// names and values that the collator orders unlike code units: case, accents, punctuation,
+// and two texts of one name it holds equal (composed and decomposed é)
+const NAMES = [
+  "Alpha",
+  "alpha",
+  "Émile",
+  "Emile",
+  "e\u0301mile",
+  "émile",
+  "beta",
+  "B-eta",
+  "_x",
+  "Zed",
+];
+const VALUES = ["a", "A", "b", "B", "é", "e", "-", "_", "10", "9", "C:\\x", "c:\\x", ""];
+
+function times(next: () => number): string | null {
+  const r = next();
+  if (r < 0.1) return null;
+  if (r < 0.15)
+    return ["not a time", "Not a time", "Z", "é", "f"][Math.floor(next() * 5)] as string;
+  if (r < 0.2) return new Date(Date.UTC(12000, 0, 1) + Math.floor(next() * 1e12)).toISOString();
+  // few distinct times, so that many findings tie on them
+  return new Date(Date.UTC(2019, 6, 29) + Math.floor(next() * 8) * 997_531).toISOString();
+}
+
+function findings(seed: number, n: number): Finding[] {
+  const next = random(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+  return Array.from({ length: n }, (_, i) => {
+    const fields: Record<string, string> = { dest: pick(VALUES), user: pick(VALUES) };
+    if (next() < 0.3) fields.process = pick(VALUES) + pick(VALUES);
+    return {
+      finding_id: `f${i}`,
+      detection: { name: pick(NAMES) },
+      firstTime: times(next),
+      fields,
+    } as unknown as Finding;
+  });
+}
+
+describe("sortFindings", () => {
+  it("orders as localeCompare on name, first time and by-values does, ties kept in input order", () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const input = findings(seed, 300);
+      const ids = (list: readonly Finding[]) => list.map((f) => f.finding_id);
+      expect(ids(sortFindings([...input])), `seed ${seed}`).toEqual(ids(reference(input)));
+    }
+  });
+
+  it("orders ISO times of any digits as the collator does", () => {
+    const next = random(7);
+    const iso = Array.from({ length: 2000 }, () =>
+      new Date(Math.floor(next() * Date.UTC(9999, 11, 31))).toISOString(),
+    );
+    const input = iso.map(
+      (t, i) =>
+        ({
+          finding_id: `${i}`,
+          detection: { name: "n" },
+          firstTime: t,
+          fields: {},
+        }) as unknown as Finding,
+    );
+    const byCollator = [...iso].sort((a, b) => a.localeCompare(b));
+    expect(sortFindings(input).map((f) => f.firstTime)).toEqual(byCollator);
+  });
+});
