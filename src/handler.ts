@@ -5,6 +5,7 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Context, SQSBatchResponse } from "aws-lambda";
 import { createDynamoClient, createS3Client, createSqsClient } from "./awsEnv.js";
+import { ChunkPool, type RuleFiles } from "./chunks/ChunkPool.js";
 import { ConfigError } from "./config/errors.js";
 import { loadConfig } from "./config/loadConfig.js";
 import { type Notification, parseLambdaEvent } from "./input/s3Notifications.js";
@@ -63,23 +64,34 @@ async function initialise(deps: HandlerDeps): Promise<ObjectPipeline> {
     moduleUrl: import.meta.url,
     ...(env.LAMBDA_TASK_ROOT ? { taskRoot: env.LAMBDA_TASK_ROOT } : {}),
   });
-  const ruleSet = await loadRules([where.rules], await loadMacros(where.macros));
+  const files: RuleFiles = { rulePaths: [where.rules], macroPaths: where.macros };
+  // started first, so the workers load their rules while this thread does
+  const pools = scanPools(files, config.scanThreads, logger);
+  let ruleSet: Awaited<ReturnType<typeof loadRules>>;
+  try {
+    ruleSet = await loadRules(files.rulePaths, await loadMacros(files.macroPaths));
+    if (ruleSet.rules.length === 0 && ruleSet.sigmaRules.length === 0) {
+      throw new ConfigError([
+        { variable: "RULES_DIR", message: `leads to no usable rules (${where.rules})` },
+      ]);
+    }
+  } catch (err) {
+    await pools?.close();
+    throw err;
+  }
   for (const l of [...ruleSet.loads, ...ruleSet.sigmaLoads]) {
     if (l.status !== "ok")
       logger.warn("rule not loaded", { file: l.file, status: l.status, reason: l.reason });
-  }
-  if (ruleSet.rules.length === 0 && ruleSet.sigmaRules.length === 0) {
-    throw new ConfigError([
-      { variable: "RULES_DIR", message: `leads to no usable rules (${where.rules})` },
-    ]);
   }
   logger.info("cold start", {
     rules: ruleSet.rules.length,
     sigmaRules: ruleSet.sigmaRules.length,
     rulesDir: where.rules,
+    scanThreads: config.scanThreads,
   });
   return {
     ...ruleSetOptions(ruleSet),
+    ...(pools === undefined ? {} : { pool: pools.current }),
     s3: deps.s3 ?? createS3Client({}, env),
     store: new DynamoFindingsStore({
       table: config.findingsTable,
@@ -95,6 +107,30 @@ async function initialise(deps: HandlerDeps): Promise<ObjectPipeline> {
     maxObjectBytes: config.maxObjectBytes,
     logger,
     metrics,
+  };
+}
+
+/**
+ * The worker threads XML objects are split over (none when `threads` is 0), kept for the life
+ * of the execution environment; a pool whose worker died is replaced before the next object.
+ */
+function scanPools(
+  files: RuleFiles,
+  threads: number,
+  logger: Logger,
+): { current: () => ChunkPool; close: () => Promise<void> } | undefined {
+  if (threads < 2) return undefined;
+  let pool = new ChunkPool(files, threads);
+  return {
+    current: () => {
+      if (pool.broken) {
+        logger.warn("a scan worker thread died; starting new ones", { scanThreads: threads });
+        void pool.close();
+        pool = new ChunkPool(files, threads);
+      }
+      return pool;
+    },
+    close: () => pool.close(),
   };
 }
 

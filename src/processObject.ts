@@ -1,6 +1,8 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { S3Client } from "@aws-sdk/client-s3";
+import type { ChunkPool } from "./chunks/ChunkPool.js";
+import { CHUNK_ERRORS } from "./chunks/errors.js";
 import { InputError } from "./input/errors.js";
 import type { S3ObjectRef } from "./input/s3Notifications.js";
 import { S3_ERRORS, s3Source, s3Uri, withIdentity } from "./input/s3Source.js";
@@ -22,7 +24,12 @@ const PERMANENT: ReadonlySet<string> = new Set([
   S3_ERRORS.tooLarge,
 ]);
 /** Read failures worth a retry (the record fails; nothing is written). */
-const TRANSIENT: ReadonlySet<string> = new Set([S3_ERRORS.unavailable, S3_ERRORS.interrupted]);
+/** Read failures worth a retry: S3 trouble, or a scan worker thread that died. */
+const TRANSIENT: ReadonlySet<string> = new Set([
+  S3_ERRORS.unavailable,
+  S3_ERRORS.interrupted,
+  CHUNK_ERRORS.workerFailed,
+]);
 
 /** Metric names (CloudWatch EMF, namespace from POWERTOOLS_METRICS_NAMESPACE). */
 export const METRICS = {
@@ -48,6 +55,8 @@ export interface ObjectPipeline {
   readonly maxObjectBytes: number;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** Worker threads a plain or compressed XML object's records are split over (see `ChunkPool`). */
+  readonly pool?: () => ChunkPool;
 }
 
 export interface ObjectOutcome {
@@ -97,6 +106,7 @@ export async function processObject(
         rules: p.rules,
         sigmaRules: p.sigmaRules,
         interest: p.interest,
+        ...(p.pool === undefined ? {} : { pool: p.pool() }),
         sourceRef: {
           uri,
           ...(ref.versionId ? { versionId: ref.versionId } : {}),

@@ -99,6 +99,7 @@ export class ScannerFunction extends Construct {
     super(scope, id);
     const projectRoot = props.projectRoot ?? REPO_ROOT;
     const rulesDir = relative(projectRoot, props.rulesDir ?? resolve(REPO_ROOT, "rules"));
+    const chunkWorker = relative(projectRoot, resolve(REPO_ROOT, "src/chunks/chunkWorker.ts"));
     if (rulesDir.startsWith("..")) {
       throw new InfraConfigError("rulesDir", `must be inside projectRoot ${projectRoot}`);
     }
@@ -158,6 +159,11 @@ export class ScannerFunction extends Construct {
           beforeInstall: () => [],
           afterBundling: (inputDir: string, outputDir: string) => [
             `cp -R "${inputDir}/${rulesDir}" "${outputDir}/rules"`,
+            // the worker threads a large XML object is split over (ChunkPool), beside index.mjs
+            `"${inputDir}/node_modules/.bin/esbuild" "${inputDir}/${chunkWorker}" --bundle ` +
+              `--platform=node --format=esm --target=node22 --main-fields=module,main --minify ` +
+              `--sourcemap --sources-content=false --banner:js="${ESM_REQUIRE_BANNER}" ` +
+              `--outfile="${outputDir}/chunkWorker.mjs" --log-level=warning`,
           ],
         },
       },

@@ -4,6 +4,7 @@ import type { ParseIssue } from "../parse/types.js";
 import type { SigmaRule } from "../rules/sigma/types.js";
 import type { CompiledRule } from "../rules/types.js";
 import { CHUNK_BYTES, cutXmlChunks } from "./cutXmlChunks.js";
+import { ScanWorkerError } from "./errors.js";
 import { startWorker } from "./startWorker.js";
 
 /** The rule files every worker loads, as the thread that starts them loaded its rules. */
@@ -94,6 +95,11 @@ export class ChunkPool {
     });
   }
 
+  /** Whether a worker has died: the pool cannot scan any more (start a new one). */
+  get broken(): boolean {
+    return this.members.some((m) => m.failed !== undefined);
+  }
+
   /** The worker's next reply. */
   private reply(member: Member): Promise<FromWorker> {
     const early = member.early.shift();
@@ -112,11 +118,14 @@ export class ChunkPool {
       this.members.map(async (m) => {
         if (m.ids === undefined) {
           const r = await this.reply(m);
-          if (r.kind === "fault") throw new Error(`scan worker failed to start: ${r.message}`);
+          if (r.kind === "fault") {
+            m.failed = r.message;
+            throw new ScanWorkerError(`scan worker failed to start: ${r.message}`);
+          }
           if (r.kind === "ready") m.ids = r.ids;
         }
         if (m.ids?.length !== ids.length || m.ids.some((id, i) => id !== ids[i]))
-          throw new Error("scan workers hold other rules than the scan");
+          throw new ScanWorkerError("scan workers hold other rules than the scan");
       }),
     );
   }
@@ -146,7 +155,7 @@ export class ChunkPool {
       const inFlight = this.members.map(() => [] as Promise<void>[]);
       let failure: Error | undefined;
       const take = (r: FromWorker, seq: number) => {
-        if (r.kind === "fault") failure ??= new Error(r.message);
+        if (r.kind === "fault") failure ??= new ScanWorkerError(r.message);
         if (r.kind !== "chunk") return;
         issues.set(seq, r.issues);
         for (let list = issues.get(nextOut); list !== undefined; list = issues.get(nextOut)) {
@@ -174,7 +183,7 @@ export class ChunkPool {
           m.worker.postMessage({ kind: "end" } satisfies ToWorker);
           const r = await done;
           if (r.kind !== "state")
-            throw new Error(r.kind === "fault" ? r.message : "scan worker lost");
+            throw new ScanWorkerError(r.kind === "fault" ? r.message : "scan worker lost");
           return r.state;
         }),
       );

@@ -18,6 +18,10 @@ export const CONFIG_DEFAULTS = {
   logLevel: "INFO",
   /** Days DynamoDB keeps scan records, findings and aggregates after their last update. */
   findingsTtlDays: 90,
+  /** Lambda gives one vCPU per this many MB of memory (up to 6 at 10,240 MB). */
+  mbPerVcpu: 1769,
+  /** More scan threads than this is a typo. */
+  maxScanThreads: 64,
 } as const;
 
 /** What the Lambda handler needs, read from its environment once per cold start. */
@@ -31,6 +35,12 @@ export interface PipelineConfig {
   readonly maxObjectBytes: number;
   readonly logLevel: LogLevel;
   readonly findingsTtlDays: number;
+  /**
+   * Worker threads a large XML object's records are split over (`ChunkPool`); 0: scanned in
+   * the handler's thread. Default: one per vCPU the function's memory buys
+   * (`AWS_LAMBDA_FUNCTION_MEMORY_SIZE` / 1769 MB) when that is 2 or more, else 0.
+   */
+  readonly scanThreads: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -52,7 +62,7 @@ function positiveInt(env: Env, variable: string, fallback: number, problems: Pro
 /**
  * Reads and validates the pipeline's variables. Every problem is collected, so one error names
  * all the variables to fix: FINDINGS_QUEUE_URL and FINDINGS_TABLE (required), RULES_DIR,
- * MAX_OBJECT_BYTES, LOG_LEVEL and FINDINGS_TTL_DAYS (optional).
+ * MAX_OBJECT_BYTES, LOG_LEVEL, FINDINGS_TTL_DAYS and SCAN_THREADS (optional).
  */
 export function loadConfig(env: Env): PipelineConfig {
   const problems: Problem[] = [];
@@ -96,6 +106,7 @@ export function loadConfig(env: Env): PipelineConfig {
     CONFIG_DEFAULTS.findingsTtlDays,
     problems,
   );
+  const scanThreads = scanThreadsOf(env, problems);
   const rulesDir = env.RULES_DIR?.trim();
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -105,5 +116,26 @@ export function loadConfig(env: Env): PipelineConfig {
     maxObjectBytes,
     logLevel: level as LogLevel,
     findingsTtlDays,
+    scanThreads,
   };
+}
+
+/** `SCAN_THREADS`: 0 (or 1: no pool) up to the maximum; by default from the memory size. */
+function scanThreadsOf(env: Env, problems: Problem[]): number {
+  const raw = env.SCAN_THREADS?.trim();
+  if (raw === undefined || raw === "") {
+    const vcpus = Math.floor(
+      Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE) / CONFIG_DEFAULTS.mbPerVcpu,
+    );
+    return Number.isSafeInteger(vcpus) && vcpus >= 2 ? vcpus : 0;
+  }
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0 || n > CONFIG_DEFAULTS.maxScanThreads) {
+    problems.push({
+      variable: "SCAN_THREADS",
+      message: `must be a whole number from 0 to ${CONFIG_DEFAULTS.maxScanThreads} (got '${raw}')`,
+    });
+    return 0;
+  }
+  return n < 2 ? 0 : n;
 }

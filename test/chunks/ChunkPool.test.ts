@@ -1,8 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Worker } from "node:worker_threads";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ChunkPool, type RuleFiles } from "../../src/chunks/ChunkPool.js";
+import { ChunkPool, type RuleFiles, ruleIds } from "../../src/chunks/ChunkPool.js";
+import { CHUNK_ERRORS } from "../../src/chunks/errors.js";
 import { fileSource } from "../../src/input/fileSource.js";
 import type { ByteSource } from "../../src/input/types.js";
 import { loadMacros, loadRules, type RuleSet } from "../../src/rules/loadRules.js";
@@ -135,5 +138,28 @@ describe("ChunkPool: one XML input scanned by worker threads", () => {
     const r = await scanSource(fileSource(path), { rules: ruleSet.rules.slice(1), pool });
     expect(r.summary.status).toBe("error");
     expect(r.summary.error?.message).toMatch(/other rules than the scan/);
+    expect(r.summary.error?.code).toBe(CHUNK_ERRORS.workerFailed);
+  }, 120_000);
+
+  it("is broken once a worker dies, and a scan with it fails with a code worth a retry", async () => {
+    const files: RuleFiles = {
+      rulePaths: [fileURLToPath(new URL("../../rules", import.meta.url))],
+      macroPaths: [],
+    };
+    const own = new ChunkPool(files, 2, SIZES);
+    try {
+      const set = await loadRules(files.rulePaths, await loadMacros(files.macroPaths));
+      await own.ready(ruleIds(set.rules, set.sigmaRules));
+      expect(own.broken).toBe(false);
+      // a worker that dies (as one that runs out of memory would)
+      await (own as unknown as { members: { worker: Worker }[] }).members[1]?.worker.terminate();
+      expect(own.broken).toBe(true);
+      const path = join(XML, "from-evtx/EVTX-ATTACK-SAMPLES_all_sysmon.oneline.xml.log");
+      const r = await scanSource(fileSource(path), { rules: set.rules, pool: own });
+      expect(r.summary.status).toBe("error");
+      expect(r.summary.error?.code).toBe(CHUNK_ERRORS.workerFailed);
+    } finally {
+      await own.close();
+    }
   }, 120_000);
 });

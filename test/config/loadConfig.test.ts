@@ -25,7 +25,22 @@ describe("loadConfig", () => {
       maxObjectBytes: CONFIG_DEFAULTS.maxObjectBytes,
       logLevel: "INFO",
       findingsTtlDays: 90,
+      scanThreads: 0,
     });
+  });
+  it("splits XML objects over one thread per vCPU the memory buys, or as SCAN_THREADS says", () => {
+    const threads = (env: Record<string, string>) => loadConfig({ ...GOOD, ...env }).scanThreads;
+    expect(threads({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "1769" })).toBe(0);
+    expect(threads({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "3537" })).toBe(0);
+    expect(threads({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "3538" })).toBe(2);
+    expect(threads({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "10240" })).toBe(5);
+    expect(threads({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "10240", SCAN_THREADS: "0" })).toBe(0);
+    expect(threads({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: "1024", SCAN_THREADS: "4" })).toBe(4);
+    expect(threads({ SCAN_THREADS: "1" })).toBe(0);
+    expect(problem({ ...GOOD, SCAN_THREADS: "two" }).message).toMatch(
+      /SCAN_THREADS must be a whole number from 0 to 64 \(got 'two'\)/,
+    );
+    expect(problem({ ...GOOD, SCAN_THREADS: "65" }).variables).toEqual(["SCAN_THREADS"]);
   });
   it("reads the optional variables", () => {
     const c = loadConfig({

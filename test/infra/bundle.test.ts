@@ -2,7 +2,10 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ruleIds } from "../../src/chunks/ChunkPool.js";
+import { loadMacros, loadRules } from "../../src/rules/loadRules.js";
 import { logicalId, REPO_ROOT, removeAssemblies, type Synthesized, synth } from "./synth.js";
 
 // The one synthesis with real bundling: esbuild from node_modules, locally, no Docker.
@@ -27,7 +30,13 @@ beforeAll(() => {
 
 describe("scanner bundle", () => {
   it("is one ESM file exporting the handler, with the AWS SDK bundled in", () => {
-    expect(readdirSync(assetDir).sort()).toEqual(["index.mjs", "index.mjs.map", "rules"]);
+    expect(readdirSync(assetDir).sort()).toEqual([
+      "chunkWorker.mjs",
+      "chunkWorker.mjs.map",
+      "index.mjs",
+      "index.mjs.map",
+      "rules",
+    ]);
     const code = readFileSync(join(assetDir, "index.mjs"), "utf8");
     expect(code).toMatch(/export\s*\{[^}]*\bas handler\b[^}]*\}|export\s*\{[^}]*\bhandler\b/);
     expect(code).toContain("createRequire");
@@ -79,6 +88,30 @@ describe("scanner bundle", () => {
     expect(coldStart?.rulesDir).toBe(join(assetDir, "rules"));
     expect(coldStart?.rules).toBeGreaterThan(0);
     expect(lines.at(-1)).toEqual({ result: { batchItemFailures: [] } });
+  });
+});
+
+describe("scanner bundle's chunk worker", () => {
+  it("starts as a worker thread, loads the bundle's rules and names them as the handler does", async () => {
+    const worker = new Worker(new URL(pathToFileURL(join(assetDir, "chunkWorker.mjs")).href), {
+      workerData: {
+        rulePaths: [join(assetDir, "rules")],
+        macroPaths: [join(assetDir, "rules", "macros")],
+      },
+    });
+    try {
+      const reply = await new Promise<{ kind: string; ids?: string[] }>((resolve, reject) => {
+        worker.once("message", resolve);
+        worker.once("error", reject);
+      });
+      const rules = join(REPO_ROOT, "rules");
+      const set = await loadRules([rules], await loadMacros([join(rules, "macros")]));
+      expect(reply.kind).toBe("ready");
+      expect(reply.ids).toEqual(ruleIds(set.rules, set.sigmaRules));
+      expect(reply.ids?.length).toBeGreaterThan(0);
+    } finally {
+      await worker.terminate();
+    }
   });
 });
 
