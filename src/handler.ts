@@ -70,6 +70,10 @@ async function initialise(deps: HandlerDeps): Promise<ObjectPipeline> {
   let ruleSet: Awaited<ReturnType<typeof loadRules>>;
   try {
     ruleSet = await loadRules(files.rulePaths, await loadMacros(files.macroPaths));
+    for (const l of [...ruleSet.loads, ...ruleSet.sigmaLoads]) {
+      if (l.status !== "ok")
+        logger.warn("rule not loaded", { file: l.file, status: l.status, reason: l.reason });
+    }
     if (ruleSet.rules.length === 0 && ruleSet.sigmaRules.length === 0) {
       throw new ConfigError([
         { variable: "RULES_DIR", message: `leads to no usable rules (${where.rules})` },
@@ -78,10 +82,6 @@ async function initialise(deps: HandlerDeps): Promise<ObjectPipeline> {
   } catch (err) {
     await pools?.close();
     throw err;
-  }
-  for (const l of [...ruleSet.loads, ...ruleSet.sigmaLoads]) {
-    if (l.status !== "ok")
-      logger.warn("rule not loaded", { file: l.file, status: l.status, reason: l.reason });
   }
   logger.info("cold start", {
     rules: ruleSet.rules.length,
