@@ -23,8 +23,10 @@ const PERMANENT: ReadonlySet<string> = new Set([
   S3_ERRORS.changed,
   S3_ERRORS.tooLarge,
 ]);
-/** Read failures worth a retry (the record fails; nothing is written). */
-/** Read failures worth a retry: S3 trouble, or a scan worker thread that died. */
+/**
+ * Read failures worth a retry (the record fails; nothing is written): S3 trouble, or a scan
+ * worker thread that died.
+ */
 const TRANSIENT: ReadonlySet<string> = new Set([
   S3_ERRORS.unavailable,
   S3_ERRORS.interrupted,

@@ -21,6 +21,9 @@ const ESM_REQUIRE_BANNER =
   "import { createRequire as __sysmonHuntCreateRequire } from 'node:module';" +
   "const require = __sysmonHuntCreateRequire(import.meta.url);";
 
+/** What the handler's bundle and its worker's bundle (`chunkWorker.mjs`) are built for, alike. */
+const BUNDLE = { target: "node22", mainFields: ["module", "main"] } as const;
+
 export interface ScannerFunctionProps {
   /** The findings queue's URL: `FINDINGS_QUEUE_URL`. */
   readonly findingsQueueUrl: string;
@@ -146,8 +149,8 @@ export class ScannerFunction extends Construct {
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,
-        target: "node22",
-        mainFields: ["module", "main"],
+        target: BUNDLE.target,
+        mainFields: [...BUNDLE.mainFields],
         banner: ESM_REQUIRE_BANNER,
         minify: true,
         sourceMap: true,
@@ -161,7 +164,8 @@ export class ScannerFunction extends Construct {
             `cp -R "${inputDir}/${rulesDir}" "${outputDir}/rules"`,
             // the worker threads a large XML object is split over (ChunkPool), beside index.mjs
             `"${inputDir}/node_modules/.bin/esbuild" "${inputDir}/${chunkWorker}" --bundle ` +
-              `--platform=node --format=esm --target=node22 --main-fields=module,main --minify ` +
+              `--platform=node --format=esm --target=${BUNDLE.target} ` +
+              `--main-fields=${BUNDLE.mainFields.join(",")} --minify ` +
               `--sourcemap --sources-content=false --banner:js="${ESM_REQUIRE_BANNER}" ` +
               `--outfile="${outputDir}/chunkWorker.mjs" --log-level=warning`,
           ],

@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { ChunkPool } from "../chunks/ChunkPool.js";
+import { ChunkPool, type RuleFiles } from "../chunks/ChunkPool.js";
 import type { Finding } from "../detect/types.js";
 import { InputError } from "../input/errors.js";
 import { expandPaths } from "../input/fileSource.js";
@@ -77,7 +77,7 @@ export async function scanCommand(
   ];
   if (rulePaths.length === 0)
     throw new UsageError("no rules: --no-default-rules needs at least one --rules PATH");
-  const macroPaths = [SHIPPED.macros, ...(values.macros ?? [])];
+  const files: RuleFiles = { rulePaths, macroPaths: [SHIPPED.macros, ...(values.macros ?? [])] };
   const jobs = jobsOf(values.jobs);
   const sources: ByteSource[] = [];
   try {
@@ -91,92 +91,112 @@ export async function scanCommand(
   }
   // One input and --jobs N: its records are split over N workers, which load the rules while
   // this thread does (see `ChunkPool`); more inputs are shared out whole (`scanInWorkers`).
-  const pool =
-    jobs > 1 && sources.length === 1 ? new ChunkPool({ rulePaths, macroPaths }, jobs) : undefined;
+  const pool = jobs > 1 && sources.length === 1 ? new ChunkPool(files, jobs) : undefined;
   try {
-    let ruleSet: Awaited<ReturnType<typeof loadRules>>;
-    try {
-      // A missing --macros folder is a usage error like a missing --rules one.
-      const macros = await loadMacros(macroPaths);
-      ruleSet = await loadRules(rulePaths, macros);
-    } catch (err) {
-      throw new UsageError(`cannot read rules: ${(err as Error).message}`, { cause: err });
-    }
-    for (const l of [...ruleSet.loads, ...ruleSet.sigmaLoads])
-      if (l.status !== "ok" && !values.quiet)
-        io.stderr.write(`sysmon-hunt: rule ${describeLoad(l)}\n`);
-
-    const started = performance.now();
-    const totalBytes = sources.every((s) => s.size !== undefined)
-      ? sources.reduce((n, s) => n + (s.size ?? 0), 0)
-      : undefined;
-    const progress =
-      ProgressBar.enabled(io.stderr) && !values.quiet
-        ? new ProgressBar(io.stderr, totalBytes)
-        : undefined;
-    const findings: Finding[] = [];
-    const summaries: ScanSummary[] = [];
-    let unreadable = 0;
-    let events = 0;
-    const record = (outcome: InputOutcome) => {
-      if (outcome.kind === "unreadable") {
-        unreadable++;
-        progress?.clear();
-        io.stderr.write(`sysmon-hunt: ${outcome.message}\n`);
-        return;
-      }
-      const { result } = outcome;
-      events += result.summary.events;
-      progress?.fileDone(result.summary.bytes);
-      findings.push(...result.findings);
-      summaries.push(result.summary);
-      if (result.summary.status === "error") {
-        unreadable++;
-        progress?.clear();
-        io.stderr.write(
-          `sysmon-hunt: ${result.summary.error?.message ?? `${result.summary.uri}: read failed`}\n`,
-        );
-      }
-    };
-    const workers = Math.min(jobs, sources.length);
-    if (workers > 1 && sources.every((s) => s.uri.startsWith("file:"))) {
-      await scanInWorkers(sources, { rulePaths, macroPaths }, workers, (outcome) => {
-        record(outcome);
-        progress?.update(0, events);
-      });
-    } else {
-      const options = ruleSetOptions(ruleSet);
-      for (const source of sources) {
-        record(
-          await scanInput(source, {
-            ...options,
-            ...(pool === undefined ? {} : { pool }),
-            ...(progress ? { onBytes: (b: number) => progress.update(b, events) } : {}),
-          }),
-        );
-      }
-    }
-    progress?.clear();
-    const text = formatFindings(findings, format, io.stdout.columns);
-    if (values.output) await writeFile(values.output, text);
-    else io.stdout.write(text);
-    if (!values.quiet) {
-      const count = (s: RuleLoad["status"]) =>
-        [...ruleSet.loads, ...ruleSet.sigmaLoads].filter((l) => l.status === s).length;
-      io.stderr.write(
-        formatSummary({
-          summaries,
-          rules: { ok: count("ok"), unsupported: count("unsupported"), error: count("error") },
-          findings: findings.length,
-          seconds: (performance.now() - started) / 1000,
-        }),
-      );
-    }
-    if (unreadable > 0) return EXIT.usage;
-    return values["fail-on-findings"] && findings.length > 0 ? EXIT.findings : EXIT.ok;
+    return await scanSources(sources, { files, jobs, pool, format }, values, io);
   } finally {
     await pool?.close();
   }
+}
+
+/**
+ * Loads the rules and scans `sources`: in this thread (each split over `pool`'s workers when
+ * given), or shared out whole over `jobs` workers; prints the findings and the summary and
+ * returns the exit code.
+ */
+async function scanSources(
+  sources: readonly ByteSource[],
+  run: {
+    readonly files: RuleFiles;
+    readonly jobs: number;
+    readonly pool: ChunkPool | undefined;
+    readonly format: OutputFormat;
+  },
+  values: ReturnType<typeof parseArgsFor>["values"],
+  io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream },
+): Promise<number> {
+  const { files, jobs, pool, format } = run;
+  const { rulePaths, macroPaths } = files;
+  let ruleSet: Awaited<ReturnType<typeof loadRules>>;
+  try {
+    // A missing --macros folder is a usage error like a missing --rules one.
+    const macros = await loadMacros(macroPaths);
+    ruleSet = await loadRules(rulePaths, macros);
+  } catch (err) {
+    throw new UsageError(`cannot read rules: ${(err as Error).message}`, { cause: err });
+  }
+  for (const l of [...ruleSet.loads, ...ruleSet.sigmaLoads])
+    if (l.status !== "ok" && !values.quiet)
+      io.stderr.write(`sysmon-hunt: rule ${describeLoad(l)}\n`);
+
+  const started = performance.now();
+  const totalBytes = sources.every((s) => s.size !== undefined)
+    ? sources.reduce((n, s) => n + (s.size ?? 0), 0)
+    : undefined;
+  const progress =
+    ProgressBar.enabled(io.stderr) && !values.quiet
+      ? new ProgressBar(io.stderr, totalBytes)
+      : undefined;
+  const findings: Finding[] = [];
+  const summaries: ScanSummary[] = [];
+  let unreadable = 0;
+  let events = 0;
+  const record = (outcome: InputOutcome) => {
+    if (outcome.kind === "unreadable") {
+      unreadable++;
+      progress?.clear();
+      io.stderr.write(`sysmon-hunt: ${outcome.message}\n`);
+      return;
+    }
+    const { result } = outcome;
+    events += result.summary.events;
+    progress?.fileDone(result.summary.bytes);
+    findings.push(...result.findings);
+    summaries.push(result.summary);
+    if (result.summary.status === "error") {
+      unreadable++;
+      progress?.clear();
+      io.stderr.write(
+        `sysmon-hunt: ${result.summary.error?.message ?? `${result.summary.uri}: read failed`}\n`,
+      );
+    }
+  };
+  const workers = Math.min(jobs, sources.length);
+  if (workers > 1 && sources.every((s) => s.uri.startsWith("file:"))) {
+    await scanInWorkers(sources, files, workers, (outcome) => {
+      record(outcome);
+      progress?.update(0, events);
+    });
+  } else {
+    const options = ruleSetOptions(ruleSet);
+    for (const source of sources) {
+      record(
+        await scanInput(source, {
+          ...options,
+          ...(pool === undefined ? {} : { pool }),
+          ...(progress ? { onBytes: (b: number) => progress.update(b, events) } : {}),
+        }),
+      );
+    }
+  }
+  progress?.clear();
+  const text = formatFindings(findings, format, io.stdout.columns);
+  if (values.output) await writeFile(values.output, text);
+  else io.stdout.write(text);
+  if (!values.quiet) {
+    const count = (s: RuleLoad["status"]) =>
+      [...ruleSet.loads, ...ruleSet.sigmaLoads].filter((l) => l.status === s).length;
+    io.stderr.write(
+      formatSummary({
+        summaries,
+        rules: { ok: count("ok"), unsupported: count("unsupported"), error: count("error") },
+        findings: findings.length,
+        seconds: (performance.now() - started) / 1000,
+      }),
+    );
+  }
+  if (unreadable > 0) return EXIT.usage;
+  return values["fail-on-findings"] && findings.length > 0 ? EXIT.findings : EXIT.ok;
 }
 
 /** `--jobs N`: a whole number from 1; 1 by default (see `JOBS`). */

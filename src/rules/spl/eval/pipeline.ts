@@ -455,24 +455,9 @@ export function compilePipes(
   const timeNames = new Set([...spec.count, ...spec.minTime, ...spec.maxTime].map(plainName));
   const recordFilter = compileRecordFilter(stages, spec);
 
-  const initial = (g: GroupInput): Row => {
-    const row: Row = Object.create(null);
-    for (let i = 0; i < spec.by.length; i++) {
-      const name = spec.by[i] as string;
-      row[name] = byRowValue(name, g.by[i] as string);
-    }
-    for (const name of spec.count) row[name] = g.count;
-    for (const name of spec.minTime) row[name] = epochSeconds(g.minTime);
-    for (const name of spec.maxTime) row[name] = epochSeconds(g.maxTime);
-    for (const a of spec.aggregates) row[a.raw] = g.aggregates?.[a.out] ?? null;
-    return row;
-  };
-
   /**
-   * What a group's row held as tstats gave it, by plain name (a by-field and an aggregation may
-   * share one): the value of each raw name as `initial` leaves it. Read from the group when a
-   * row's field is output, not rebuilt as a row. Why: bench/run.ts (m), rebuilding each passing
-   * group's row and a map of it was ~6% of building the 76,610 findings (a profile of it).
+   * A group's row as tstats gives it: each raw name (by-fields, count, times, aggregations, in
+   * that order; a later one of the same name wins) and how its value is read from the group.
    */
   const asGiven = new Map<string, (g: GroupInput) => Value>();
   spec.by.forEach((name, i) => {
@@ -482,6 +467,18 @@ export function compilePipes(
   for (const name of spec.minTime) asGiven.set(name, (g) => epochSeconds(g.minTime));
   for (const name of spec.maxTime) asGiven.set(name, (g) => epochSeconds(g.maxTime));
   for (const a of spec.aggregates) asGiven.set(a.raw, (g) => g.aggregates?.[a.out] ?? null);
+
+  const initial = (g: GroupInput): Row => {
+    const row: Row = Object.create(null);
+    for (const [raw, get] of asGiven) row[raw] = get(g);
+    return row;
+  };
+
+  /**
+   * The same values by plain name (a by-field and an aggregation may share one), read from the
+   * group when a passing row's field is output, instead of rebuilding its row and a map of it.
+   * Why: bench/run.ts (m), that rebuilding was ~6% of building the 76,610 findings (a profile).
+   */
   const givenByPlain = new Map<string, ((g: GroupInput) => Value)[]>();
   for (const [raw, get] of asGiven) {
     const name = plainName(raw);
@@ -544,7 +541,7 @@ export function compilePipes(
   return {
     run(groups, onFault, subsearches = []) {
       const items = groups.map((g, i): Item => ({ row: initial(g), sources: [i] }));
-      // the row as tstats gave it is rebuilt only for rows that pass (most joins drop most rows)
+      // a passing row's own group, to tell the fields its pipes made from those tstats gave
       return pass(items, onFault, subsearchRows(subsearches)).map((item) => {
         const g = item.regrouped === undefined ? groups[item.sources[0] ?? -1] : undefined;
         return output(item, g);
