@@ -1,8 +1,11 @@
 import { Aggregator, type AggregatorState } from "./detect/Aggregator.js";
 import { orderOf } from "./detect/evidenceSpan.js";
 import { parseInterest } from "./detect/parseInterest.js";
+import { faultsSince, type RuleFaults } from "./detect/RuleFaultLog.js";
 import { SigmaAggregator, type SigmaState } from "./detect/SigmaAggregator.js";
 import { withSigmaInterest } from "./detect/sigmaInterest.js";
+import { mergeRuleFindings, sortRuleFindings } from "./detect/sortFindings.js";
+import type { Finding, SourceRef, StatePart } from "./detect/types.js";
 import { DATAMODEL } from "./model/datamodels.js";
 import { compileCimMapper } from "./model/toCimRecord.js";
 import type { ProcessRecord } from "./model/types.js";
@@ -10,6 +13,29 @@ import { eventType } from "./parse/eventType.js";
 import type { ParseInterest, WinEvent } from "./parse/types.js";
 import type { SigmaRule } from "./rules/sigma/types.js";
 import type { CompiledRule } from "./rules/types.js";
+
+/**
+ * The findings of the rules one thread of a split scan built (`EventScan.ruleFindings`): per
+ * rule index, its list, and the rule faults raised while building them.
+ */
+export interface RuleFindings {
+  readonly rules: readonly (readonly [number, readonly Finding[]])[];
+  readonly sigmaRules: readonly (readonly [number, readonly Finding[]])[];
+  readonly faults: RuleFaults;
+  readonly sigmaFaults: RuleFaults;
+}
+
+/** Which thread builds each rule's findings in a split scan: a worker's number, or -1 for the scan's. */
+export interface RuleOwners {
+  readonly rules: readonly number[];
+  readonly sigmaRules: readonly number[];
+}
+
+/** Per rule, the groups it holds (see `Aggregator.sizes`). */
+export interface RuleSizes {
+  readonly rules: readonly number[];
+  readonly sigmaRules: readonly number[];
+}
 
 /** What an `EventScan` counted, as plain (structured-cloneable) data; see `EventScan.absorb`. */
 export interface EventScanState {
@@ -76,16 +102,69 @@ export class EventScan {
     this.sigma?.add(event, processes ? (record as ProcessRecord) : undefined);
   }
 
-  /** What this scan counted, for `absorb` in another thread. */
-  state(): EventScanState {
+  /** What this scan counted, for `absorb` in another thread: all, or `part` of it. */
+  state(part?: StatePart): EventScanState {
+    const rest = part?.rest ?? true;
     return {
-      events: this.events,
-      eventsByType: this.eventsByType,
-      firstOfType: this.firstOfType,
-      processRecords: this.processRecords,
-      aggregator: this.aggregator.state(),
-      sigma: this.sigma?.state(),
+      events: rest ? this.events : 0,
+      eventsByType: rest ? this.eventsByType : {},
+      firstOfType: rest ? this.firstOfType : {},
+      processRecords: rest ? this.processRecords : 0,
+      aggregator: this.aggregator.state(part),
+      sigma: this.sigma?.state(part),
     };
+  }
+
+  /** Per rule, the groups counted so far. */
+  sizes(): RuleSizes {
+    return { rules: this.aggregator.sizes(), sigmaRules: this.sigma?.sizes() ?? [] };
+  }
+
+  /**
+   * The findings of the rules `mine` picks, as a thread of a split scan builds them after
+   * absorbing the other threads' groups of those rules.
+   */
+  ruleFindings(source: SourceRef, mine: (owner: number) => boolean, owners: RuleOwners) {
+    const before = (f: RuleFaults) => ({ total: f.total, kept: f.samples.length });
+    const sc = before(this.aggregator.ruleFaults());
+    const sigma = before(this.sigma?.ruleFaults() ?? { total: 0, samples: [] });
+    // each list sorted here, so that the scan's thread only merges them (`mergeRuleFindings`)
+    const picked = (lists: Finding[][], by: readonly number[]) =>
+      lists.flatMap((list, r) =>
+        mine(by[r] as number) ? [[r, sortRuleFindings(list)] as const] : [],
+      );
+    const rules = this.aggregator.ruleFindings(source, (r) => mine(owners.rules[r] as number));
+    const sigmaLists =
+      this.sigma?.ruleFindings(source, (r) => mine(owners.sigmaRules[r] as number)) ?? [];
+    const result: RuleFindings = {
+      rules: picked(rules, owners.rules),
+      sigmaRules: picked(sigmaLists, owners.sigmaRules),
+      faults: faultsSince(this.aggregator.ruleFaults(), sc),
+      sigmaFaults: faultsSince(this.sigma?.ruleFaults() ?? { total: 0, samples: [] }, sigma),
+    };
+    return result;
+  }
+
+  /**
+   * The findings of the scan, ordered (see `Aggregator.findings`). In a split scan: those of
+   * the rules this thread owns (`-1` in `split.owners`), with those the workers built.
+   */
+  findings(
+    source: SourceRef,
+    split?: { readonly owners: RuleOwners; readonly built: readonly RuleFindings[] },
+  ): Finding[] {
+    if (split === undefined)
+      return [...this.aggregator.findings(source), ...(this.sigma?.findings(source) ?? [])];
+    const own = this.ruleFindings(source, (owner) => owner === -1, split.owners);
+    const rules = this.aggregator.ruleFindings(source, () => false);
+    const sigmaRules = this.sigma?.ruleFindings(source, () => false) ?? [];
+    for (const part of [own, ...split.built]) {
+      for (const [r, list] of part.rules) rules[r] = list as Finding[];
+      for (const [r, list] of part.sigmaRules) sigmaRules[r] = list as Finding[];
+    }
+    this.aggregator.absorbFaults(split.built.map((b) => b.faults));
+    this.sigma?.absorbFaults(split.built.map((b) => b.sigmaFaults));
+    return [...mergeRuleFindings(rules), ...mergeRuleFindings(sigmaRules)];
   }
 
   /** Adds what scans of the same rules counted over other events of the same input. */

@@ -1,8 +1,8 @@
-import { type ChunkPool, ruleIds } from "./chunks/ChunkPool.js";
+import { type ChunkPool, ruleIds, type SplitScan } from "./chunks/ChunkPool.js";
 import type { Aggregator, SecondPass } from "./detect/Aggregator.js";
 import { parseInterest, planInterest } from "./detect/parseInterest.js";
 import type { Finding, SourceRef } from "./detect/types.js";
-import { EventScan } from "./EventScan.js";
+import { EventScan, type RuleFindings } from "./EventScan.js";
 import type { ByteSource } from "./input/types.js";
 import { type ContentPart, unwrapParts } from "./input/unwrap.js";
 import type { compileCimMapper } from "./model/toCimRecord.js";
@@ -162,6 +162,9 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
   const formats = new Set<Format>();
   let wrappers: readonly string[] = [];
   let error: { code: string; message: string } | undefined;
+  const ref = options.sourceRef ?? { uri: source.uri };
+  // a plain XML input split over `pool`: its workers build most findings (see `ChunkPool`)
+  let split: SplitScan | undefined;
   try {
     // One parser per part: the input, or each member of an archive in turn.
     let ordinal = 0;
@@ -169,13 +172,14 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
       if (++ordinal === 1) wrappers = part.wrappers;
       if (options.pool !== undefined && splittable(part)) {
         formats.add(FORMATS.xml);
-        scan.absorb(
-          await options.pool.scan(part.stream, {
-            ids: ruleIds(options.rules, options.sigmaRules),
-            secondPass: source.once !== true,
-            onIssue: issues.onIssue,
-          }),
-        );
+        split = await options.pool.scan(part.stream, {
+          ids: ruleIds(options.rules, options.sigmaRules),
+          secondPass: source.once !== true,
+          onIssue: issues.onIssue,
+          pinned: aggregator.pinned(),
+          source: ref,
+        });
+        scan.absorb(split.states);
         continue;
       }
       for await (const event of partEvents(part, ordinal, {
@@ -213,8 +217,18 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
       }
     }
   }
-  const ref = options.sourceRef ?? { uri: source.uri };
-  const findings = [...aggregator.findings(ref), ...(sigma?.findings(ref) ?? [])];
+  let built: readonly RuleFindings[] = [];
+  try {
+    built = (await split?.built()) ?? [];
+  } catch (err) {
+    // a worker failed building its rules' findings: the scan reports the others, as an error
+    const e = err as { code?: unknown; message?: string };
+    error ??= {
+      code: typeof e.code === "string" ? e.code : "read-failed",
+      message: `${source.uri}: ${e.message ?? String(err)}`,
+    };
+  }
+  const findings = scan.findings(ref, split === undefined ? undefined : { ...split, built });
   const summary: ScanSummary = {
     uri: source.uri,
     format: formatOf(formats),

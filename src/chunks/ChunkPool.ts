@@ -1,10 +1,13 @@
-import type { Worker } from "node:worker_threads";
-import type { EventScanState } from "../EventScan.js";
+import { MessageChannel, type MessagePort, type Worker } from "node:worker_threads";
+import type { SourceRef } from "../detect/types.js";
+import type { EventScanState, RuleFindings, RuleOwners } from "../EventScan.js";
 import type { ParseIssue } from "../parse/types.js";
 import type { SigmaRule } from "../rules/sigma/types.js";
 import type { CompiledRule } from "../rules/types.js";
+import { assignRules } from "./assignRules.js";
 import { CHUNK_BYTES, cutXmlChunks } from "./cutXmlChunks.js";
 import { ScanWorkerError } from "./errors.js";
+import type { FromWorker, ToWorker } from "./messages.js";
 import { startWorker } from "./startWorker.js";
 
 /** The rule files every worker loads, as the thread that starts them loaded its rules. */
@@ -13,24 +16,18 @@ export interface RuleFiles {
   readonly macroPaths: readonly string[];
 }
 
-/** Messages to a worker (see `chunkWorker.ts`). */
-export type ToWorker =
-  | { readonly kind: "begin"; readonly secondPass: boolean }
-  | {
-      readonly kind: "chunk";
-      readonly seq: number;
-      readonly bytes: Uint8Array;
-      readonly line: number;
-      readonly continues: boolean;
-    }
-  | { readonly kind: "end" };
-
-/** Messages from a worker. */
-export type FromWorker =
-  | { readonly kind: "ready"; readonly ids: readonly string[] }
-  | { readonly kind: "chunk"; readonly seq: number; readonly issues: readonly ParseIssue[] }
-  | { readonly kind: "state"; readonly state: EventScanState }
-  | { readonly kind: "fault"; readonly message: string };
+/** What `ChunkPool.scan` hands back once the workers have read the whole input. */
+export interface SplitScan {
+  /**
+   * For `EventScan.absorb` in the scan's thread: the workers' event counts, rule faults and
+   * second-pass index, and their groups of the rules whose findings that thread builds.
+   */
+  readonly states: readonly EventScanState[];
+  /** Which thread builds each rule's findings (-1: the scan's). */
+  readonly owners: RuleOwners;
+  /** The findings the workers build meanwhile, from all the groups of their rules. */
+  readonly built: () => Promise<RuleFindings[]>;
+}
 
 /** Chunks a worker may hold at once (one being parsed, one waiting), so memory stays flat. */
 const IN_FLIGHT = 2;
@@ -93,6 +90,22 @@ export class ChunkPool {
       member.worker.on("exit", (code) => fail(`scan worker exited with code ${code}`));
       return member;
     });
+    // a channel between each two workers, for the groups they trade at an input's end
+    const ports = this.members.map(() => this.members.map((): MessagePort | null => null));
+    for (let i = 0; i < jobs; i++)
+      for (let j = i + 1; j < jobs; j++) {
+        const { port1, port2 } = new MessageChannel();
+        (ports[i] as (MessagePort | null)[])[j] = port1;
+        (ports[j] as (MessagePort | null)[])[i] = port2;
+      }
+    this.members.forEach((m, self) => {
+      const own = ports[self] as MessagePort[];
+      const message: ToWorker = { kind: "peers", self, ports: own };
+      m.worker.postMessage(
+        message,
+        own.filter((p) => p !== null),
+      );
+    });
   }
 
   /** Whether a worker has died: the pool cannot scan any more (start a new one). */
@@ -132,8 +145,10 @@ export class ChunkPool {
 
   /**
    * Scans the XML bytes of one input in the workers: `onIssue` gets every parse issue in input
-   * order, and the result is each worker's state, for `EventScan.absorb`. `ids`: the caller's
-   * `ruleIds`. One input at a time; throws when a worker fails.
+   * order. Then the rules are shared out (`assignRules`, the `pinned` ones to this thread), the
+   * workers trade their groups so that each holds all of its rules', and build their findings
+   * (`SplitScan.built`). `ids`: the caller's `ruleIds`; `source`: the input in findings. One
+   * input at a time; throws when a worker fails.
    */
   async scan(
     stream: AsyncIterable<Uint8Array>,
@@ -141,10 +156,13 @@ export class ChunkPool {
       readonly ids: readonly string[];
       readonly secondPass: boolean;
       readonly onIssue: (issue: ParseIssue) => void;
+      readonly pinned: readonly boolean[];
+      readonly source: SourceRef;
     },
-  ): Promise<EventScanState[]> {
+  ): Promise<SplitScan> {
     if (this.busy) throw new Error("ChunkPool scans one input at a time");
     this.busy = true;
+    let handedOver = false;
     try {
       await this.ready(options.ids);
       for (const m of this.members)
@@ -177,19 +195,57 @@ export class ChunkPool {
       }
       await Promise.all(inFlight.flat());
       if (failure !== undefined) throw failure;
-      return await Promise.all(
-        this.members.map(async (m) => {
-          const done = this.reply(m);
-          m.worker.postMessage({ kind: "end" } satisfies ToWorker);
-          const r = await done;
-          if (r.kind !== "state")
-            throw new ScanWorkerError(r.kind === "fault" ? r.message : "scan worker lost");
-          return r.state;
-        }),
+      const sizes = await this.ask({ kind: "end" }, "sizes");
+      const jobs = this.members.length;
+      const owners = assignRules(
+        sizes.map((r) => r.sizes),
+        options.pinned,
+        jobs,
       );
+      const states = await this.ask({ kind: "split", owners, source: options.source }, "state");
+      // settles when the last worker is done, or at the first failure (the others may then
+      // never answer: a failed worker's groups never reach them, and the pool is broken)
+      const built = Promise.all(
+        this.members.map(async (m) => this.expect(m, await this.reply(m), "findings").built),
+      );
+      const done = () => {
+        this.busy = false;
+      };
+      built.then(done, done);
+      handedOver = true;
+      return { states: states.map((r) => r.state), owners, built: () => built };
     } finally {
-      this.busy = false;
+      if (!handedOver) this.busy = false;
     }
+  }
+
+  /** Sends `message` to every worker and awaits each one's `kind` reply. */
+  private async ask<K extends FromWorker["kind"]>(
+    message: ToWorker,
+    kind: K,
+  ): Promise<Extract<FromWorker, { kind: K }>[]> {
+    return Promise.all(
+      this.members.map(async (m) => {
+        const done = this.reply(m);
+        m.worker.postMessage(message);
+        return this.expect(m, await done, kind);
+      }),
+    );
+  }
+
+  /**
+   * The reply if it is of `kind`. Else the worker's state after an input's end is unknown (it
+   * may wait for groups that never come), so it counts as failed and the pool is broken.
+   */
+  private expect<K extends FromWorker["kind"]>(
+    m: Member,
+    r: FromWorker,
+    kind: K,
+  ): Extract<FromWorker, { kind: K }> {
+    if (r.kind === kind) return r as Extract<FromWorker, { kind: K }>;
+    const message = r.kind === "fault" ? r.message : `scan worker sent ${r.kind}, not ${kind}`;
+    m.failed ??= message;
+    throw new ScanWorkerError(message);
   }
 
   /** Stops the workers. */

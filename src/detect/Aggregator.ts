@@ -36,7 +36,7 @@ import {
   type WantedPositions,
 } from "./SecondPassIndex.js";
 import { sortFindings } from "./sortFindings.js";
-import type { Finding, SourceRef } from "./types.js";
+import type { Finding, SourceRef, StatePart } from "./types.js";
 
 /** A group as counted during the scan; its by-values are the ids of its tuple (see `ids`). */
 interface Tally {
@@ -575,9 +575,10 @@ export class Aggregator {
    * What this aggregator counted, for `absorb` in another thread (see `AggregatorState`): each
    * group's by-values as text, so that the receiver interns them in its own ids.
    */
-  state(): AggregatorState {
+  state(part?: StatePart): AggregatorState {
+    const wanted = part === undefined ? undefined : this.unitsOf(part.rules);
     const units = this.built.map((unit) =>
-      unit.groups.map((t): GroupState => {
+      ((wanted?.has(unit) ?? true) ? unit.groups : []).map((t): GroupState => {
         const by = unit.plan.by.map((f, i) => {
           const id = unit.table.idAt(t.index, i);
           if (f !== "_time") return this.texts[id] as string;
@@ -588,8 +589,36 @@ export class Aggregator {
         return { by, count, minTime, maxTime, first, last, ...(acc === undefined ? {} : { acc }) };
       }),
     );
+    if (part?.rest === false) return { units, seen: [], faults: { total: 0, samples: [] } };
     const seen = [...this.seen].map(([d, index]) => [d, index.state()] as const);
     return { units, seen, faults: this.faults.report() };
+  }
+
+  /** The tstats the rules that `rules` picks read: their own and their subsearches'. */
+  private unitsOf(rules: (rule: number) => boolean): Set<Unit> {
+    const wanted = new Set<Unit>();
+    this.units.forEach(({ main, subs }, r) => {
+      if (!rules(r)) return;
+      wanted.add(main);
+      for (const u of subs) wanted.add(u);
+    });
+    return wanted;
+  }
+
+  /**
+   * Per rule, whether one of its tstats is left to the second pass: its findings can be built
+   * only where that pass runs (see `AggregatorOptions.secondPass`).
+   */
+  pinned(): boolean[] {
+    const later = new Set([...this.deferred.values()].flatMap((list) => list.map((d) => d.unit)));
+    return this.units.map(({ main, subs }) => later.has(main) || subs.some((u) => later.has(u)));
+  }
+
+  /** Per rule, the groups of its tstats so far: a measure of the work of its findings. */
+  sizes(): number[] {
+    return this.units.map(({ main, subs }) =>
+      subs.reduce((n, u) => n + u.groups.length, main.groups.length),
+    );
   }
 
   /**
@@ -603,6 +632,8 @@ export class Aggregator {
   absorb(states: readonly AggregatorState[]): void {
     this.built.forEach((unit, u) => {
       const plan = unit.plan;
+      // a tstats no state adds to keeps its order (a thread's own groups are in input order)
+      if (states.every((state) => (state.units[u]?.length ?? 0) === 0)) return;
       for (const state of states) {
         for (const g of state.units[u] ?? []) {
           const tuple = this.tuple;
@@ -671,6 +702,11 @@ export class Aggregator {
     return this.faults.report();
   }
 
+  /** Adds rule faults another thread saw (building findings of these rules). */
+  absorbFaults(reports: readonly RuleFaults[]): void {
+    this.faults.absorb(reports);
+  }
+
   /**
    * The findings, ordered by detection name, first time, then by-values. A rule's pipes after
    * tstats run on its groups' rows here, after its join subsearches have run on theirs: a row
@@ -681,7 +717,16 @@ export class Aggregator {
    * other rules go on.
    */
   findings(source: SourceRef): Finding[] {
-    const out: Finding[] = [];
+    return sortFindings(this.ruleFindings(source).flat());
+  }
+
+  /**
+   * Each rule's findings as `findings` builds them, in rule order and not yet sorted: those of
+   * the rules `only` picks (the others' lists are empty). A split scan builds its rules'
+   * findings in several threads, and `sortFindings` of them all in rule order is `findings`.
+   */
+  ruleFindings(source: SourceRef, only: (rule: number) => boolean = () => true): Finding[][] {
+    const out: Finding[][] = [];
     // a subsearch's groups resolved and in tstats order, once however many rules read all of
     // them (a rule's own groups are resolved for that rule only, so that they can go when done)
     const sorted = new Map<Unit, Group[]>();
@@ -694,6 +739,9 @@ export class Aggregator {
       return list;
     };
     this.rules.forEach((rule, r) => {
+      const list: Finding[] = [];
+      out.push(list);
+      if (!only(r)) return;
       const units = this.units[r] as { main: Unit; subs: readonly Unit[] };
       const subsearches = this.subsearchSource(rule, units.subs, everyGroup);
       const main = units.main;
@@ -710,10 +758,10 @@ export class Aggregator {
       const groups = kept.map((t) => this.resolve(main, t));
       const results = groups.map((g) => g.acc?.result());
       for (const row of this.piped(rule, groups, results, subsearches)) {
-        out.push(buildFinding(rule, groups, results, row, source));
+        list.push(buildFinding(rule, groups, results, row, source));
       }
     });
-    return sortFindings(out);
+    return out;
   }
 
   /**

@@ -39,3 +39,8 @@ export class RuleFaultLog {
     this.samples.length = Math.min(this.samples.length, MAX_SAMPLES);
   }
 }
+
+/** The faults a log reported as `now` that it recorded after it reported `before`. */
+export function faultsSince(now: RuleFaults, before: { total: number; kept: number }): RuleFaults {
+  return { total: now.total - before.total, samples: now.samples.slice(before.kept) };
+}

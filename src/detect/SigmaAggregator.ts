@@ -10,7 +10,7 @@ import { findingId } from "./findingId.js";
 import { RuleFaultLog, type RuleFaults } from "./RuleFaultLog.js";
 import { sigmaRiskScore } from "./sigmaRisk.js";
 import { sortFindings } from "./sortFindings.js";
-import type { Finding, SourceRef } from "./types.js";
+import type { Finding, SourceRef, StatePart } from "./types.js";
 
 /** The by-fields of every Sigma finding (a Sigma rule names none of its own). */
 export const SIGMA_BY_FIELDS = [
@@ -159,12 +159,23 @@ export class SigmaAggregator {
     return this.faults.report();
   }
 
-  /** What this aggregator counted, for `absorb` in another thread. */
-  state(): SigmaState {
+  /** Rule faults another thread saw, to add to these. */
+  absorbFaults(reports: readonly RuleFaults[]): void {
+    this.faults.absorb(reports);
+  }
+
+  /** What this aggregator counted, for `absorb` in another thread: all, or `part` of it. */
+  state(part?: StatePart): SigmaState {
+    const want = part?.sigmaRules ?? (() => true);
     return {
-      groups: this.groups.map((m) => [...m.values()]),
-      faults: this.faults.report(),
+      groups: this.groups.map((m, r) => (want(r) ? [...m.values()] : [])),
+      faults: part?.rest === false ? { total: 0, samples: [] } : this.faults.report(),
     };
+  }
+
+  /** Per rule, its groups so far: a measure of the work of its findings. */
+  sizes(): number[] {
+    return this.groups.map((m) => m.size);
   }
 
   /**
@@ -174,6 +185,7 @@ export class SigmaAggregator {
    */
   absorb(states: readonly SigmaState[]): void {
     this.groups.forEach((groups, r) => {
+      if (states.every((state) => (state.groups[r]?.length ?? 0) === 0)) return;
       for (const state of states) {
         for (const g of state.groups[r] ?? []) {
           const key = g.values.join("\u0000");
@@ -194,8 +206,17 @@ export class SigmaAggregator {
 
   /** The findings, ordered by rule title, first time, then by-values. */
   findings(source: SourceRef): Finding[] {
-    const out: Finding[] = [];
-    this.rules.forEach((rule, r) => {
+    return sortFindings(this.ruleFindings(source).flat());
+  }
+
+  /**
+   * Each rule's findings, in rule order and not yet sorted: those of the rules `only` picks
+   * (see `Aggregator.ruleFindings`).
+   */
+  ruleFindings(source: SourceRef, only: (rule: number) => boolean = () => true): Finding[][] {
+    return this.rules.map((rule, r) => {
+      const out: Finding[] = [];
+      if (!only(r)) return out;
       const m = rule.meta;
       for (const g of (this.groups[r] as Map<string, Group>).values()) {
         const fields: Record<string, string> = {};
@@ -223,7 +244,7 @@ export class SigmaAggregator {
           source: spanSource(source, g.first, g.last),
         });
       }
+      return out;
     });
-    return sortFindings(out);
   }
 }

@@ -61,3 +61,17 @@ export interface SourceRef {
   readonly versionId?: string;
   readonly etag?: string;
 }
+
+/**
+ * Which part of what a scan counted its `state` holds. A split scan (`ChunkPool`) shares the
+ * rules out to its threads, each of which builds the findings of its own: a thread hands each
+ * other one the groups of that one's rules, and the scan's thread alone the rest.
+ */
+export interface StatePart {
+  /** Whether it holds a security_content rule's groups (by index in the rule list). */
+  readonly rules: (rule: number) => boolean;
+  /** Whether it holds a Sigma rule's groups. */
+  readonly sigmaRules: (rule: number) => boolean;
+  /** Whether it holds what is no rule's: event counts, rule faults, the second pass's index. */
+  readonly rest: boolean;
+}

@@ -1,4 +1,5 @@
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Worker } from "node:worker_threads";
@@ -6,6 +7,7 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChunkPool, type RuleFiles, ruleIds } from "../../src/chunks/ChunkPool.js";
 import { CHUNK_ERRORS } from "../../src/chunks/errors.js";
+import { EventScan } from "../../src/EventScan.js";
 import { fileSource } from "../../src/input/fileSource.js";
 import type { ByteSource } from "../../src/input/types.js";
 import { loadMacros, loadRules, type RuleSet } from "../../src/rules/loadRules.js";
@@ -118,6 +120,79 @@ describe("ChunkPool: one XML input scanned by worker threads", () => {
     const { alone, pooled } = await both(() => memory(bytes, "file:///damaged.log"));
     expect(alone.summary.issues.errorCount).toBeGreaterThan(10);
     expect(comparable(pooled)).toEqual(comparable(alone));
+  }, 120_000);
+
+  it("shares the rules' findings out to the workers; rules needing the second pass stay here", async () => {
+    const path = join(XML, "from-evtx/EVTX-ATTACK-SAMPLES_all_sysmon.oneline.xml.log");
+    const { rules, sigmaRules } = ruleSet;
+    const pinned = new EventScan({ rules, sigmaRules, secondPass: true }).aggregator.pinned();
+    expect(pinned.filter(Boolean).length).toBeGreaterThan(0);
+    const split = await pool.scan(await fileSource(path).open(), {
+      ids: ruleIds(rules, sigmaRules),
+      secondPass: true,
+      onIssue: () => {},
+      pinned,
+      source: { uri: "file:///x.log" },
+    });
+    const built = await split.built();
+    pinned.forEach((p, r) => {
+      expect(split.owners.rules[r] === -1).toBe(p);
+    });
+    expect(split.owners.sigmaRules.every((o) => o === 0 || o === 1)).toBe(true);
+    // each worker built findings, only of its own rules
+    built.forEach((b, w) => {
+      expect(b.rules.length + b.sigmaRules.length).toBeGreaterThan(0);
+      expect([...b.rules, ...b.sigmaRules].some(([, list]) => list.length > 0)).toBe(true);
+      for (const [r] of b.rules) expect(split.owners.rules[r]).toBe(w);
+      for (const [r] of b.sigmaRules) expect(split.owners.sigmaRules[r]).toBe(w);
+    });
+    // and the scan's thread holds the groups of its own rules only (another rule has some
+    // when it shares a tstats with one of them: then its groups are as many as that one's)
+    const own = new EventScan({ rules, sigmaRules, secondPass: true });
+    own.absorb(split.states);
+    const sizes = own.aggregator.sizes();
+    const pinnedSizes = new Set(sizes.filter((_n, r) => pinned[r]));
+    sizes.forEach((n, r) => {
+      if (!pinned[r] && n > 0) expect(pinnedSizes.has(n)).toBe(true);
+    });
+    expect(own.sigma?.sizes().every((n) => n === 0)).toBe(true);
+  }, 120_000);
+
+  it("counts a rule fault raised in a worker building findings, as this thread does", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "pool-faults-"));
+    // the regex is built from a field, and "(" (the host name below) is not a valid one
+    await writeFile(
+      join(dir, "faulty.yml"),
+      [
+        "name: Faulty",
+        "id: 0b7c7d2e-0000-4000-8000-000000000001",
+        "search: '| tstats count min(_time) as firstTime max(_time) as lastTime from datamodel=Endpoint.Processes by Processes.dest Processes.process | `drop_dm_object_name(Processes)` | where match(process, \"(?i)\" . dest) OR count > 0'",
+        "",
+      ].join("\n"),
+    );
+    const files: RuleFiles = { rulePaths: [dir], macroPaths: [join(SC, "macros")] };
+    const own = new ChunkPool(files, 2, { target: 1024, max: 64 * 1024 });
+    try {
+      const set = await loadRules(files.rulePaths, await loadMacros(files.macroPaths));
+      expect(set.rules).toHaveLength(1);
+      const text = await readFile(
+        join(XML, "from-evtx/powercat_revShell_sysmon_1_3.oneline.xml.log"),
+        "latin1",
+      );
+      const lines = text.split("\n").filter((l) => l.includes("<EventID>1</EventID>"));
+      const odd = lines.map((l, i) =>
+        i % 2 === 0 ? l.replace(/<Computer>[^<]*<\/Computer>/, "<Computer>(</Computer>") : l,
+      );
+      const bytes = Buffer.from(`${[...lines, ...odd].join("\n")}\n`, "latin1");
+      const options = { rules: set.rules };
+      const alone = await scanSource(memory(bytes, "file:///f.log"), options);
+      const pooled = await scanSource(memory(bytes, "file:///f.log"), { ...options, pool: own });
+      expect(alone.summary.ruleFaults).toBeGreaterThan(0);
+      expect(alone.findings.length).toBeGreaterThan(0);
+      expect(comparable(pooled)).toEqual(comparable(alone));
+    } finally {
+      await own.close();
+    }
   }, 120_000);
 
   it("leaves an archive's members to this thread", async () => {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { sortFindings } from "../../src/detect/sortFindings.js";
+import {
+  mergeRuleFindings,
+  sortFindings,
+  sortRuleFindings,
+} from "../../src/detect/sortFindings.js";
 import type { Finding } from "../../src/detect/types.js";
 
 /** The order sortFindings promises, stated plainly: localeCompare on each key in turn; stable. */
@@ -89,5 +93,26 @@ describe("sortFindings", () => {
     );
     const byCollator = [...iso].sort((a, b) => a.localeCompare(b));
     expect(sortFindings(input).map((f) => f.firstTime)).toEqual(byCollator);
+  });
+
+  it("merges rules' lists, each sorted alone, into the order of sorting them all", () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      // rules in some order, each with findings of its one name (some names shared by two
+      // rules, some the collator holds equal), as a split scan's threads build them
+      const input = findings(seed, 300);
+      const next = random(seed + 1000);
+      const rules = Array.from({ length: 14 }, (_, r) => ({
+        name: NAMES[(r * 7 + Math.floor(next() * 3)) % NAMES.length] as string,
+        list: [] as Finding[],
+      }));
+      for (const f of input) {
+        const rule = rules[Math.floor(next() * rules.length)] as (typeof rules)[number];
+        rule.list.push({ ...f, detection: { ...f.detection, name: rule.name } });
+      }
+      const all = rules.flatMap((r) => r.list);
+      const ids = (list: readonly Finding[]) => list.map((f) => f.finding_id);
+      const merged = mergeRuleFindings(rules.map((r) => sortRuleFindings([...r.list])));
+      expect(ids(merged), `seed ${seed}`).toEqual(ids(sortFindings([...all])));
+    }
   });
 });
