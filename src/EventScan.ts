@@ -25,6 +25,8 @@ export interface RuleFindings {
   readonly sigmaFaults: RuleFaults;
 }
 
+const NO_FAULTS: RuleFaults = { total: 0, samples: [] };
+
 /** Which thread builds each rule's findings in a split scan: a worker's number, or -1 for the scan's. */
 export interface RuleOwners {
   readonly rules: readonly number[];
@@ -121,28 +123,27 @@ export class EventScan {
   }
 
   /**
-   * The findings of the rules `mine` picks, as a thread of a split scan builds them after
-   * absorbing the other threads' groups of those rules.
+   * The findings of the rules `owners` gives to `owner` (a worker's number, or -1 for the scan's
+   * thread), as a thread of a split scan builds them after absorbing the other threads' groups
+   * of those rules, and the rule faults raised meanwhile.
    */
-  ruleFindings(source: SourceRef, mine: (owner: number) => boolean, owners: RuleOwners) {
+  ruleFindings(source: SourceRef, owner: number, owners: RuleOwners): RuleFindings {
     const before = (f: RuleFaults) => ({ total: f.total, kept: f.samples.length });
+    const sigmaFaults = () => this.sigma?.ruleFaults() ?? NO_FAULTS;
     const sc = before(this.aggregator.ruleFaults());
-    const sigma = before(this.sigma?.ruleFaults() ?? { total: 0, samples: [] });
+    const sigma = before(sigmaFaults());
     // each list sorted here, so that the scan's thread only merges them (`mergeRuleFindings`)
     const picked = (lists: Finding[][], by: readonly number[]) =>
-      lists.flatMap((list, r) =>
-        mine(by[r] as number) ? [[r, sortRuleFindings(list)] as const] : [],
-      );
-    const rules = this.aggregator.ruleFindings(source, (r) => mine(owners.rules[r] as number));
+      lists.flatMap((list, r) => (by[r] === owner ? [[r, sortRuleFindings(list)] as const] : []));
+    const rules = this.aggregator.ruleFindings(source, (r) => owners.rules[r] === owner);
     const sigmaLists =
-      this.sigma?.ruleFindings(source, (r) => mine(owners.sigmaRules[r] as number)) ?? [];
-    const result: RuleFindings = {
+      this.sigma?.ruleFindings(source, (r) => owners.sigmaRules[r] === owner) ?? [];
+    return {
       rules: picked(rules, owners.rules),
       sigmaRules: picked(sigmaLists, owners.sigmaRules),
       faults: faultsSince(this.aggregator.ruleFaults(), sc),
-      sigmaFaults: faultsSince(this.sigma?.ruleFaults() ?? { total: 0, samples: [] }, sigma),
+      sigmaFaults: faultsSince(sigmaFaults(), sigma),
     };
-    return result;
   }
 
   /**
@@ -155,9 +156,9 @@ export class EventScan {
   ): Finding[] {
     if (split === undefined)
       return [...this.aggregator.findings(source), ...(this.sigma?.findings(source) ?? [])];
-    const own = this.ruleFindings(source, (owner) => owner === -1, split.owners);
-    const rules = this.aggregator.ruleFindings(source, () => false);
-    const sigmaRules = this.sigma?.ruleFindings(source, () => false) ?? [];
+    const own = this.ruleFindings(source, -1, split.owners);
+    const rules: Finding[][] = this.aggregator.sizes().map(() => []);
+    const sigmaRules: Finding[][] = this.sigma?.sizes().map(() => []) ?? [];
     for (const part of [own, ...split.built]) {
       for (const [r, list] of part.rules) rules[r] = list as Finding[];
       for (const [r, list] of part.sigmaRules) sigmaRules[r] = list as Finding[];

@@ -80,7 +80,7 @@ try {
       });
       send({ kind: "state", state: s.state(part(-1, true)) });
       s.absorb((await allPieces()).map((p) => p.state));
-      send({ kind: "findings", built: s.ruleFindings(source, (o) => o === self, owners) });
+      send({ kind: "findings", built: s.ruleFindings(source, self, owners) });
       scan = undefined;
       return;
     }
