@@ -1,7 +1,7 @@
 import { Aggregator, type AggregatorState } from "./detect/Aggregator.js";
 import { orderOf } from "./detect/evidenceSpan.js";
 import { parseInterest } from "./detect/parseInterest.js";
-import { faultsSince, type RuleFaults } from "./detect/RuleFaultLog.js";
+import { faultsSince, NO_FAULTS, type RuleFaults } from "./detect/RuleFaultLog.js";
 import { SigmaAggregator, type SigmaState } from "./detect/SigmaAggregator.js";
 import { withSigmaInterest } from "./detect/sigmaInterest.js";
 import { mergeRuleFindings, sortRuleFindings } from "./detect/sortFindings.js";
@@ -25,12 +25,22 @@ export interface RuleFindings {
   readonly sigmaFaults: RuleFaults;
 }
 
-const NO_FAULTS: RuleFaults = { total: 0, samples: [] };
-
 /** Which thread builds each rule's findings in a split scan: a worker's number, or -1 for the scan's. */
 export interface RuleOwners {
   readonly rules: readonly number[];
   readonly sigmaRules: readonly number[];
+}
+
+/**
+ * The part of a split scan's counts that belongs to `owner` (see `RuleOwners`): its rules'
+ * groups, and with `rest` what is no rule's.
+ */
+export function ownedBy(owners: RuleOwners, owner: number, rest: boolean): StatePart {
+  return {
+    rules: (r) => owners.rules[r] === owner,
+    sigmaRules: (r) => owners.sigmaRules[r] === owner,
+    rest,
+  };
 }
 
 /** Per rule, the groups it holds (see `Aggregator.sizes`). */
@@ -133,14 +143,14 @@ export class EventScan {
     const sc = before(this.aggregator.ruleFaults());
     const sigma = before(sigmaFaults());
     // each list sorted here, so that the scan's thread only merges them (`mergeRuleFindings`)
-    const picked = (lists: Finding[][], by: readonly number[]) =>
-      lists.flatMap((list, r) => (by[r] === owner ? [[r, sortRuleFindings(list)] as const] : []));
-    const rules = this.aggregator.ruleFindings(source, (r) => owners.rules[r] === owner);
-    const sigmaLists =
-      this.sigma?.ruleFindings(source, (r) => owners.sigmaRules[r] === owner) ?? [];
+    const picked = (lists: Finding[][], owns: (r: number) => boolean) =>
+      lists.flatMap((list, r) => (owns(r) ? [[r, sortRuleFindings(list)] as const] : []));
+    const mine = ownedBy(owners, owner, false);
+    const rules = this.aggregator.ruleFindings(source, mine.rules);
+    const sigmaLists = this.sigma?.ruleFindings(source, mine.sigmaRules) ?? [];
     return {
-      rules: picked(rules, owners.rules),
-      sigmaRules: picked(sigmaLists, owners.sigmaRules),
+      rules: picked(rules, mine.rules),
+      sigmaRules: picked(sigmaLists, mine.sigmaRules),
       faults: faultsSince(this.aggregator.ruleFaults(), sc),
       sigmaFaults: faultsSince(sigmaFaults(), sigma),
     };

@@ -133,6 +133,16 @@ async function secondPass(
   }
 }
 
+/** The scan's error for what reading threw: its own code (else `read-failed`), naming the input once. */
+function scanError(err: unknown, uri: string): { code: string; message: string } {
+  const e = err as { code?: unknown; message?: string };
+  const message = e.message ?? String(err);
+  return {
+    code: typeof e.code === "string" ? e.code : "read-failed",
+    message: message.startsWith(`${uri}: `) ? message : `${uri}: ${message}`,
+  };
+}
+
 async function* counted(
   stream: AsyncIterable<Uint8Array>,
   tally: { bytes: number },
@@ -191,13 +201,7 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
       }
     }
   } catch (err) {
-    const e = err as { code?: unknown; message?: string };
-    const message = e.message ?? String(err);
-    error = {
-      code: typeof e.code === "string" ? e.code : "read-failed",
-      // Always names the input, once.
-      message: message.startsWith(`${source.uri}: `) ? message : `${source.uri}: ${message}`,
-    };
+    error = scanError(err, source.uri);
   } finally {
     // Release the file handle or socket even when reading stopped early.
     (raw as { destroy?: () => void }).destroy?.();
@@ -219,14 +223,10 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
   }
   let built: readonly RuleFindings[] = [];
   try {
-    built = (await split?.built()) ?? [];
+    built = (await split?.built) ?? [];
   } catch (err) {
     // a worker failed building its rules' findings: the scan reports the others, as an error
-    const e = err as { code?: unknown; message?: string };
-    error ??= {
-      code: typeof e.code === "string" ? e.code : "read-failed",
-      message: `${source.uri}: ${e.message ?? String(err)}`,
-    };
+    error ??= scanError(err, source.uri);
   }
   const findings = scan.findings(ref, split === undefined ? undefined : { ...split, built });
   const summary: ScanSummary = {

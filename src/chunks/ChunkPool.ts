@@ -25,8 +25,11 @@ export interface SplitScan {
   readonly states: readonly EventScanState[];
   /** Which thread builds each rule's findings (-1: the scan's). */
   readonly owners: RuleOwners;
-  /** The findings the workers build meanwhile, from all the groups of their rules. */
-  readonly built: () => Promise<RuleFindings[]>;
+  /**
+   * The findings the workers build meanwhile, from all the groups of their rules (rejects when
+   * a worker fails; a rejection nobody awaits is not unhandled).
+   */
+  readonly built: Promise<RuleFindings[]>;
 }
 
 /** Chunks a worker may hold at once (one being parsed, one waiting), so memory stays flat. */
@@ -102,11 +105,11 @@ export class ChunkPool {
         (ports[j] as (MessagePort | null)[])[i] = port2;
       }
     this.members.forEach((m, self) => {
-      const own = ports[self] as MessagePort[];
+      const own = ports[self] as (MessagePort | null)[];
       const message: ToWorker = { kind: "peers", self, ports: own };
       m.worker.postMessage(
         message,
-        own.filter((p) => p !== null),
+        own.filter((p): p is MessagePort => p !== null),
       );
     });
   }
@@ -216,7 +219,7 @@ export class ChunkPool {
       };
       built.then(done, done);
       handedOver = true;
-      return { states: states.map((r) => r.state), owners, built: () => built };
+      return { states: states.map((r) => r.state), owners, built };
     } finally {
       if (!handedOver) this.busy = false;
     }

@@ -1,5 +1,5 @@
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
-import { EventScan } from "../EventScan.js";
+import { EventScan, ownedBy } from "../EventScan.js";
 import { parseXmlEvents } from "../parse/parseXmlEvents.js";
 import type { ParseIssue } from "../parse/types.js";
 import { loadMacros, loadRules } from "../rules/loadRules.js";
@@ -69,16 +69,11 @@ try {
     }
     if (m.kind === "split") {
       const { owners, source } = m;
-      const part = (owner: number, rest: boolean) => ({
-        rules: (r: number) => owners.rules[r] === owner,
-        sigmaRules: (r: number) => owners.sigmaRules[r] === owner,
-        rest,
-      });
       peers.forEach((p, to) => {
-        const piece: Piece = { from: self, state: s.state(part(to, false)) };
+        const piece: Piece = { from: self, state: s.state(ownedBy(owners, to, false)) };
         p?.postMessage(piece);
       });
-      send({ kind: "state", state: s.state(part(-1, true)) });
+      send({ kind: "state", state: s.state(ownedBy(owners, -1, true)) });
       s.absorb((await allPieces()).map((p) => p.state));
       send({ kind: "findings", built: s.ruleFindings(source, self, owners) });
       scan = undefined;

@@ -27,7 +27,7 @@ import { type DeferredUse, deferJoins, planKey, planUses } from "./deferJoins.js
 import { offsetOf, orderOf, widenSpan } from "./evidenceSpan.js";
 import { GroupTable } from "./GroupTable.js";
 import { LowercaseReader } from "./LowercaseReader.js";
-import { RuleFaultLog, type RuleFaults } from "./RuleFaultLog.js";
+import { NO_FAULTS, RuleFaultLog, type RuleFaults } from "./RuleFaultLog.js";
 import { RuleIndex } from "./RuleIndex.js";
 import {
   anyOf,
@@ -589,7 +589,7 @@ export class Aggregator {
         return { by, count, minTime, maxTime, first, last, ...(acc === undefined ? {} : { acc }) };
       }),
     );
-    if (part?.rest === false) return { units, seen: [], faults: { total: 0, samples: [] } };
+    if (part?.rest === false) return { units, seen: [], faults: NO_FAULTS };
     const seen = [...this.seen].map(([d, index]) => [d, index.state()] as const);
     return { units, seen, faults: this.faults.report() };
   }

@@ -11,6 +11,9 @@ export interface RuleFaults {
   readonly samples: readonly RuleFault[];
 }
 
+/** No rule faults (what a state without a scan's own counts reports). */
+export const NO_FAULTS: RuleFaults = { total: 0, samples: [] };
+
 /** Rule faults kept as samples (all are counted). */
 const MAX_SAMPLES = 20;
 

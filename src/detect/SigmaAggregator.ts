@@ -7,7 +7,7 @@ import { SigmaIndex } from "../rules/sigma/SigmaIndex.js";
 import type { SigmaRule } from "../rules/sigma/types.js";
 import { offsetOf, orderOf, spanSource, widenSpan } from "./evidenceSpan.js";
 import { findingId } from "./findingId.js";
-import { RuleFaultLog, type RuleFaults } from "./RuleFaultLog.js";
+import { NO_FAULTS, RuleFaultLog, type RuleFaults } from "./RuleFaultLog.js";
 import { sigmaRiskScore } from "./sigmaRisk.js";
 import { sortFindings } from "./sortFindings.js";
 import type { Finding, SourceRef, StatePart } from "./types.js";
@@ -169,7 +169,7 @@ export class SigmaAggregator {
     const want = part?.sigmaRules ?? (() => true);
     return {
       groups: this.groups.map((m, r) => (want(r) ? [...m.values()] : [])),
-      faults: part?.rest === false ? { total: 0, samples: [] } : this.faults.report(),
+      faults: part?.rest === false ? NO_FAULTS : this.faults.report(),
     };
   }
 

@@ -134,7 +134,7 @@ describe("ChunkPool: one XML input scanned by worker threads", () => {
       pinned,
       source: { uri: "file:///x.log" },
     });
-    const built = await split.built();
+    const built = await split.built;
     pinned.forEach((p, r) => {
       expect(split.owners.rules[r] === -1).toBe(p);
     });
