@@ -218,6 +218,16 @@ export class SigmaAggregator {
       const out: Finding[] = [];
       if (!only(r)) return out;
       const m = rule.meta;
+      // one object for all the rule's findings (see `detectionOf` in buildFinding.ts)
+      const detection: Finding["detection"] = Object.freeze({
+        id: m.id,
+        name: m.title,
+        type: "Sigma",
+        version: null,
+        mitre_attack_id: m.mitre_attack_id,
+        analytic_story: [],
+      });
+      const risk = sigmaRiskScore(m.level);
       for (const g of (this.groups[r] as Map<string, Group>).values()) {
         const fields: Record<string, string> = {};
         SIGMA_BY_FIELDS.forEach((f, i) => {
@@ -225,15 +235,8 @@ export class SigmaAggregator {
         });
         out.push({
           finding_id: findingId(m.id, g.values, source),
-          detection: {
-            id: m.id,
-            name: m.title,
-            type: "Sigma",
-            version: null,
-            mitre_attack_id: m.mitre_attack_id,
-            analytic_story: [],
-          },
-          risk_score: sigmaRiskScore(m.level),
+          detection,
+          risk_score: risk,
           impact: null,
           confidence: null,
           message: `${m.title}: ${fields.process_name} on ${fields.dest} by ${fields.user}`,

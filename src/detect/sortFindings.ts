@@ -1,7 +1,12 @@
 import type { Finding } from "./types.js";
 
-/** `localeCompare`'s order (default locale and options), with the collator made once. */
-const collator = new Intl.Collator();
+/**
+ * English collation (`localeCompare(x, "en")`), made once. A fixed locale, not the machine's:
+ * the default follows `LANG`, and under `sv_SE` (say) `ä` sorts after `z`, so the same scan
+ * listed its findings in another order on another laptop or Lambda.
+ */
+export const FINDINGS_LOCALE = "en";
+const collator = new Intl.Collator(FINDINGS_LOCALE);
 
 /** `toISOString` text of a year 0-9999: all such texts have their digits at the same places. */
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -33,7 +38,7 @@ function compareFirst(a: Keyed, b: Keyed): number {
 
 /**
  * Sorts findings as reports list them: by detection name, first time, then by-values (as JSON),
- * each compared as `localeCompare` does; stable. Keys are made once per finding, not per
+ * each compared as `localeCompare(x, "en")` does, whatever the machine's locale; stable. Keys are made once per finding, not per
  * comparison. Why: bench/run.ts (m) builds 76,610 findings, and the comparator's JSON per call
  * was ~2% of the scan. The collator only sees the distinct names (once each), times that are
  * not ISO and by-values of findings tied on both. Why: in (m) the collator compares of every

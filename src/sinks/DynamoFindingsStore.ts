@@ -307,8 +307,8 @@ export class DynamoFindingsStore {
       .sort(
         (a, b) =>
           (b.risk_score ?? -1) - (a.risk_score ?? -1) ||
-          (b.lastTime ?? "").localeCompare(a.lastTime ?? "") ||
-          a.aggregate_id.localeCompare(b.aggregate_id),
+          (b.lastTime ?? "").localeCompare(a.lastTime ?? "", "en") ||
+          a.aggregate_id.localeCompare(b.aggregate_id, "en"),
       );
   }
 

@@ -10,7 +10,7 @@ function mb(bytes: number): string {
 
 function counts(table: Readonly<Record<string, number>>): string {
   return Object.entries(table)
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], "en"))
     .map(([k, v]) => `${k}: ${n(v)}`)
     .join(", ");
 }

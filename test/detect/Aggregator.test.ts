@@ -97,6 +97,10 @@ describe("Aggregator (tstats count min(_time) max(_time) by ...)", () => {
       ],
     ]);
     expect(f[0]?.source).toMatchObject({ uri: "s3://b/k", version_id: "v1" });
+    // one frozen detection object for all of a rule's findings, in every scan
+    expect(f[1]?.detection).toBe(f[0]?.detection);
+    expect(agg.findings({ uri: "s3://b/k2" })[0]?.detection).toBe(f[0]?.detection);
+    expect(Object.isFrozen(f[0]?.detection)).toBe(true);
   });
 
   it("buckets _time by span and computes values, dc, latest, earliest, count(field)", () => {

@@ -91,6 +91,9 @@ describe("SigmaAggregator", () => {
       source: { uri: "file:///x.evtx", first_record: 3, last_record: 7 },
     });
     expect(bob?.finding_id).toMatch(/^[0-9a-f]{64}$/);
+    // one frozen detection object for all of a rule's findings
+    expect(findings[2]?.detection).toBe(bob?.detection);
+    expect(Object.isFrozen(bob?.detection)).toBe(true);
     expect(bob?.message).toBe("Whoami Execution: whoami.exe on host1 by CORP\\bob");
     expect(findings[0]).toMatchObject({
       risk_score: SIGMA_RISK_SCORES.low,

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import {
   mergeRuleFindings,
@@ -6,13 +7,13 @@ import {
 } from "../../src/detect/sortFindings.js";
 import type { Finding } from "../../src/detect/types.js";
 
-/** The order sortFindings promises, stated plainly: localeCompare on each key in turn; stable. */
+/** The order sortFindings promises, stated plainly: English localeCompare on each key in turn; stable. */
 function reference(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) =>
-      a.detection.name.localeCompare(b.detection.name) ||
-      (a.firstTime ?? "").localeCompare(b.firstTime ?? "") ||
-      JSON.stringify(a.fields).localeCompare(JSON.stringify(b.fields)),
+      a.detection.name.localeCompare(b.detection.name, "en") ||
+      (a.firstTime ?? "").localeCompare(b.firstTime ?? "", "en") ||
+      JSON.stringify(a.fields).localeCompare(JSON.stringify(b.fields), "en"),
   );
 }
 
@@ -68,7 +69,43 @@ function findings(seed: number, n: number): Finding[] {
   });
 }
 
+/**
+ * The detection names `sortFindings` orders in a fresh Node process whose locale is `lang`
+ * (the default collator follows `LANG`/`LC_ALL`).
+ */
+function namesUnder(lang: string, names: readonly string[]): string[] {
+  const module = new URL("../../src/detect/sortFindings.ts", import.meta.url).href;
+  const script = `
+    const { sortFindings } = await import(${JSON.stringify(module)});
+    const names = ${JSON.stringify(names)};
+    const input = names.map((name, i) => ({ finding_id: String(i), detection: { name }, firstTime: null, fields: { v: name } }));
+    process.stdout.write(JSON.stringify({
+      locale: new Intl.Collator().resolvedOptions().locale,
+      names: sortFindings(input).map((f) => f.detection.name),
+    }));`;
+  const out = execFileSync(
+    process.execPath,
+    ["--import", "tsx", "--input-type=module", "-e", script],
+    {
+      env: { ...process.env, LANG: lang, LC_ALL: lang },
+      encoding: "utf8",
+    },
+  );
+  const { locale, names: sorted } = JSON.parse(out) as { locale: string; names: string[] };
+  // the child really ran under that locale (else the test would prove nothing)
+  expect(locale).toBe(lang.slice(0, 5).replace("_", "-"));
+  return sorted;
+}
+
 describe("sortFindings", () => {
+  it("orders the same whatever the machine's locale", () => {
+    // Swedish collation puts ä and ö after z; English puts them beside a and o
+    const names = ["zulu", "Äpple", "apple", "Ödla", "oak", "Zeta"];
+    const english = namesUnder("en_US.UTF-8", names);
+    expect(english).toEqual([...names].sort((a, b) => a.localeCompare(b, "en")));
+    expect(namesUnder("sv_SE.UTF-8", names)).toEqual(english);
+  });
+
   it("orders as localeCompare on name, first time and by-values does, ties kept in input order", () => {
     for (let seed = 1; seed <= 40; seed++) {
       const input = findings(seed, 300);
@@ -91,7 +128,7 @@ describe("sortFindings", () => {
           fields: {},
         }) as unknown as Finding,
     );
-    const byCollator = [...iso].sort((a, b) => a.localeCompare(b));
+    const byCollator = [...iso].sort((a, b) => a.localeCompare(b, "en"));
     expect(sortFindings(input).map((f) => f.firstTime)).toEqual(byCollator);
   });
 
