@@ -1,7 +1,8 @@
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { compileDetection } from "./compileDetection.js";
+import { readInOrder } from "./readInOrder.js";
 import { compileSigmaText, dedupeSigma, looksLikeSigma } from "./sigma/loadSigmaRules.js";
 import type { SigmaLoad, SigmaRule } from "./sigma/types.js";
 import { type Macro, type MacroTable, withBuiltins } from "./spl/macros.js";
@@ -33,10 +34,12 @@ export async function loadMacros(
 ): Promise<MacroTable> {
   const macros: Macro[] = [];
   for (const dir of dirs) {
-    for (const file of await yamlFiles(dir)) {
+    for await (const read of readInOrder(await yamlFiles(dir))) {
+      const file = read.file;
       let doc: Record<string, unknown> | null;
       try {
-        doc = parseYaml(await readFile(file, "utf8")) as Record<string, unknown> | null;
+        if ("error" in read) throw read.error;
+        doc = parseYaml(read.text) as Record<string, unknown> | null;
       } catch (err) {
         onProblem?.(file, (err as Error).message.split("\n")[0] ?? "unreadable");
         continue;
@@ -71,10 +74,12 @@ export async function loadRules(paths: readonly string[], macros: MacroTable): P
   const sigma: SigmaLoad[] = [];
   const seen = new Set<string>();
   for (const path of paths) {
-    for (const file of await yamlFiles(path)) {
+    for await (const read of readInOrder(await yamlFiles(path))) {
+      const file = read.file;
       let load: RuleLoad;
       try {
-        const text = await readFile(file, "utf8");
+        if ("error" in read) throw read.error;
+        const text = read.text;
         if (looksLikeSigma(text) && !/^search\s*:/m.test(text)) {
           sigma.push(...compileSigmaText(text, file));
           continue;
