@@ -139,6 +139,7 @@ function compilePlan(search: TstatsSearch, dm: DatamodelSpec): TstatsPlan {
   if (search.span !== undefined && !by.includes("_time")) {
     throw new UnsupportedSearchError(`span=${search.span} without _time in the by clause`);
   }
+  const names = dispatchKeys(search.where, dm);
   return {
     datamodel: dm.name,
     by,
@@ -146,9 +147,9 @@ function compilePlan(search: TstatsSearch, dm: DatamodelSpec): TstatsPlan {
     aggregates,
     fillnull: search.options.fillnull_value ?? "null",
     match: compileExpr(search.where, dm),
-    literals: requiredLiterals(search.where, dm),
+    literals: requiredLiterals(search.where, dm, names),
     literalFields: literalFields(search.where, dm),
-    names: dispatchKeys(search.where, dm),
+    names,
     signature: `${dm.name}\u0000${search.command.replace(/\s+/g, " ")}`,
   };
 }

@@ -1,25 +1,54 @@
 import type { DatamodelSpec } from "../model/datamodels.js";
 import { fieldName } from "./compileExpr.js";
+import { literalScore } from "./literalScore.js";
 import type { Expr } from "./spl/ast.js";
 
 /** Literals shorter than this are too common to be worth a pre-filter. */
 const MIN_LITERAL = 4 as const;
 
 /**
- * The longest run of a pattern's literal text that survives XML escaping unchanged (no `&<>"'`),
- * is plain ASCII (so lower-casing is the same everywhere) and has no wildcard.
+ * The best run of a pattern's literal text (see `literalScore`, then the longest) that
+ * survives XML escaping unchanged (no `&<>"'`), is plain ASCII (so lower-casing is the same
+ * everywhere), has no wildcard and is at least `MIN_LITERAL` long.
  */
 function bestLiteral(pattern: string): string | undefined {
   // a network in CIDR notation matches addresses, not its own text
   if (/^[\d.]+\/\d+$/.test(pattern)) return undefined;
-  let best = "";
-  for (const run of pattern.toLowerCase().split(/[*&<>"'\u0080-\uffff]+/))
-    if (run.length > best.length) best = run;
-  return best.length >= MIN_LITERAL ? best : undefined;
+  let best: string | undefined;
+  for (const run of pattern.toLowerCase().split(/[*&<>"'\u0080-\uffff]+/)) {
+    if (run.length < MIN_LITERAL) continue;
+    if (
+      best === undefined ||
+      literalScore(run) > literalScore(best) ||
+      (literalScore(run) === literalScore(best) && run.length > best.length)
+    )
+      best = run;
+  }
+  return best;
 }
 
-/** Prefers fewer alternatives, then a longer shortest literal (more selective). */
-function better(a: string[], b: string[]): boolean {
+/**
+ * How much a set of alternatives can tell records apart: 0 when one of them is common (see
+ * `literalScore`), 1 when one lies inside an image name the rule is indexed by (`names`: the
+ * index has already chosen the records with that name), else 2.
+ */
+function setClass(lits: readonly string[], names: readonly string[] | null): number {
+  let min = 2;
+  for (const l of lits) {
+    if (literalScore(l) === 0) return 0;
+    if (names?.some((n) => n.includes(l))) min = 1;
+  }
+  return min;
+}
+
+/**
+ * Prefers the set of the higher class (`setClass`), then fewer alternatives, then a longer
+ * shortest literal (more selective).
+ */
+function better(a: string[], b: string[], names: readonly string[] | null): boolean {
+  const ca = setClass(a, names);
+  const cb = setClass(b, names);
+  if (ca !== cb) return ca > cb;
   if (a.length !== b.length) return a.length < b.length;
   return Math.min(...a.map((s) => s.length)) > Math.min(...b.map((s) => s.length));
 }
@@ -27,9 +56,15 @@ function better(a: string[], b: string[]): boolean {
 /**
  * Lower-cased literals such that any record matching `expr` has at least one of them inside a
  * verbatim field value of its dataset, or `null` when no such guarantee can be given (negations, converted
- * fields, short or wildcard-only values). Used only to skip parsing events no rule can match.
+ * fields, short or wildcard-only values). Used only to skip parsing events no rule can match
+ * and records a rule cannot match (`RuleIndex`); of the guarantees an AND gives, the one that
+ * tells records apart best (`better`; `names`: the image names the rule is indexed by).
  */
-export function requiredLiterals(expr: Expr | undefined, dm: DatamodelSpec): string[] | null {
+export function requiredLiterals(
+  expr: Expr | undefined,
+  dm: DatamodelSpec,
+  names: readonly string[] | null = null,
+): string[] | null {
   if (expr === undefined) return null;
   switch (expr.kind) {
     case "compare": {
@@ -45,15 +80,15 @@ export function requiredLiterals(expr: Expr | undefined, dm: DatamodelSpec): str
     case "and": {
       let best: string[] | null = null;
       for (const item of expr.items) {
-        const lits = requiredLiterals(item, dm);
-        if (lits !== null && (best === null || better(lits, best))) best = lits;
+        const lits = requiredLiterals(item, dm, names);
+        if (lits !== null && (best === null || better(lits, best, names))) best = lits;
       }
       return best;
     }
     case "or": {
       const all: string[] = [];
       for (const item of expr.items) {
-        const lits = requiredLiterals(item, dm);
+        const lits = requiredLiterals(item, dm, names);
         if (lits === null) return null;
         all.push(...lits);
       }
