@@ -3,7 +3,8 @@ import type { Finding } from "./types.js";
 /**
  * English collation (`localeCompare(x, "en")`), made once. A fixed locale, not the machine's:
  * the default follows `LANG`, and under `sv_SE` (say) `ä` sorts after `z`, so the same scan
- * listed its findings in another order on another laptop or Lambda.
+ * listed its findings in another order on another laptop or Lambda. The sinks' listings use it
+ * too.
  */
 export const FINDINGS_LOCALE = "en";
 const collator = new Intl.Collator(FINDINGS_LOCALE);

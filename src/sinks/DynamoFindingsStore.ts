@@ -8,6 +8,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { createDynamoClient } from "../awsEnv.js";
+import { FINDINGS_LOCALE } from "../detect/sortFindings.js";
 import type { Finding } from "../detect/types.js";
 import {
   type AggregateContext,
@@ -307,8 +308,8 @@ export class DynamoFindingsStore {
       .sort(
         (a, b) =>
           (b.risk_score ?? -1) - (a.risk_score ?? -1) ||
-          (b.lastTime ?? "").localeCompare(a.lastTime ?? "", "en") ||
-          a.aggregate_id.localeCompare(b.aggregate_id, "en"),
+          (b.lastTime ?? "").localeCompare(a.lastTime ?? "", FINDINGS_LOCALE) ||
+          a.aggregate_id.localeCompare(b.aggregate_id, FINDINGS_LOCALE),
       );
   }
 

@@ -1,3 +1,4 @@
+import { FINDINGS_LOCALE } from "../detect/sortFindings.js";
 import type { ScanSummary } from "../scan.js";
 
 const n = (x: number) => x.toLocaleString("en-US");
@@ -10,7 +11,7 @@ function mb(bytes: number): string {
 
 function counts(table: Readonly<Record<string, number>>): string {
   return Object.entries(table)
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], "en"))
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], FINDINGS_LOCALE))
     .map(([k, v]) => `${k}: ${n(v)}`)
     .join(", ");
 }
