@@ -6,6 +6,7 @@ import {
   sortRuleFindings,
 } from "../../src/detect/sortFindings.js";
 import type { Finding } from "../../src/detect/types.js";
+import { random } from "../helpers/random.js";
 
 /** The order sortFindings promises, stated plainly: English localeCompare on each key in turn; stable. */
 function reference(findings: readonly Finding[]): Finding[] {
@@ -15,17 +16,6 @@ function reference(findings: readonly Finding[]): Finding[] {
       (a.firstTime ?? "").localeCompare(b.firstTime ?? "", "en") ||
       JSON.stringify(a.fields).localeCompare(JSON.stringify(b.fields), "en"),
   );
-}
-
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // names and values that the collator orders unlike code units: case, accents, punctuation,

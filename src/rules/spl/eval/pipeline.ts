@@ -30,6 +30,7 @@ import { evalReads, filterPrefix, searchReads } from "./rowPushdown.js";
 import { compileSearchCommand } from "./searchRows.js";
 import { eventstatsStage, type Item, statsStage, type TableStage } from "./statsCommands.js";
 import { subsearchFilterStage } from "./subsearchFilter.js";
+import { timeOnlyStages } from "./timeOnlyStages.js";
 import {
   formatNumber,
   type Row,
@@ -162,6 +163,11 @@ export interface Pipeline {
   /** The first join, when its fields still hold tstats by-values; null otherwise. */
   readonly firstJoin: FirstJoin | null;
   /**
+   * Whether the pipes touch only the count and times, so that `run` makes each group's output
+   * from those alone (see `timeOnlyStages`).
+   */
+  readonly timeOnly: boolean;
+  /**
    * A test of a group's by-values that is false when the leading row pipes drop its row
    * whatever its count, times and aggregations (see `filterPrefix`): such a group need not be
    * kept at all. Null when no leading pipe decides from by-values alone. A pipe that throws
@@ -183,7 +189,7 @@ export interface Pipeline {
 }
 
 type Stage =
-  | { readonly rows: RowStage; readonly effect?: Effect }
+  | { readonly rows: RowStage; readonly effect?: Effect; readonly convert?: true }
   | { readonly table: TableStage }
   | { readonly join: JoinStage; readonly spec?: JoinSpec; readonly subsearch?: number };
 
@@ -288,7 +294,7 @@ function compileOne(command: string, args: string, options: PipeOptions): Stage 
     case "fields":
       return { rows: fieldsStage(args), effect: { kind: "keep", keeps: fieldsKeeps(args) } };
     case "convert":
-      return { rows: convertStage(args), effect: convertEffect(args) };
+      return { rows: convertStage(args), effect: convertEffect(args), convert: true };
     case "stats":
       return { table: statsStage(args) };
     case "eventstats":
@@ -452,7 +458,12 @@ export function compilePipes(
   const firstJoin = firstJoinOf(stages, spec);
   const pushdown =
     firstJoin === null || firstJoin.type !== "inner" ? null : joinPushdown(firstJoin);
-  const timeNames = new Set([...spec.count, ...spec.minTime, ...spec.maxTime].map(plainName));
+  const timeRaw = new Set([...spec.count, ...spec.minTime, ...spec.maxTime]);
+  const timeNames = new Set([...timeRaw].map(plainName));
+  const formats = timeOnlyStages(
+    stages.map((stage) => ("rows" in stage ? stage : null)),
+    { initial: initialNames(spec), times: timeRaw, plainName },
+  );
   const recordFilter = compileRecordFilter(stages, spec);
 
   /**
@@ -538,8 +549,41 @@ export function compilePipes(
     return out;
   };
 
+  /** A group's output when the pipes touch only its count and times (`formats`, see `timeOnlyStages`). */
+  const timeOnly = (
+    stages: readonly RowStage[],
+    g: GroupInput,
+    i: number,
+    onFault: (group: number, err: unknown) => void,
+  ): PipelineRow | undefined => {
+    const row: Row = Object.create(null);
+    for (const name of spec.count) row[name] = g.count;
+    for (const name of spec.minTime) row[name] = epochSeconds(g.minTime);
+    for (const name of spec.maxTime) row[name] = epochSeconds(g.maxTime);
+    try {
+      for (const stage of stages) if (!stage(row)) return undefined;
+    } catch (err) {
+      onFault(i, err);
+      return undefined;
+    }
+    const text: Record<string, string> = {};
+    for (const k of Object.keys(row)) {
+      const v = row[k];
+      if (v !== null && v !== undefined) text[plainName(k)] = shown(v);
+    }
+    return { sources: [i], computed: {}, text };
+  };
+
   return {
     run(groups, onFault, subsearches = []) {
+      if (formats !== null) {
+        const out: PipelineRow[] = [];
+        groups.forEach((g, i) => {
+          const row = timeOnly(formats, g, i, onFault);
+          if (row !== undefined) out.push(row);
+        });
+        return out;
+      }
       const items = groups.map((g, i): Item => ({ row: initial(g), sources: [i] }));
       // a passing row's own group, to tell the fields its pipes made from those tstats gave
       return pass(items, onFault, subsearchRows(subsearches)).map((item) => {
@@ -551,6 +595,7 @@ export function compilePipes(
       return pushdown === null ? undefined : pushdown(subsearches);
     },
     firstJoin,
+    timeOnly: formats !== null,
     recordFilter,
     groupKey(fields) {
       if (fields.length === 0) return null;

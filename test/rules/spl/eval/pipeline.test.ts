@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
-import {
-  compilePipes,
-  type GroupInput,
-  type RowSpec,
-} from "../../../../src/rules/spl/eval/pipeline.js";
+import { compilePipes, type GroupInput } from "../../../../src/rules/spl/eval/pipeline.js";
+import { PROCESS_ROW_SPEC } from "./rowSpec.js";
 
-const SPEC: RowSpec = {
-  by: ["Processes.dest", "Processes.process_name", "Processes.process"],
-  count: ["count"],
-  minTime: ["firstTime"],
-  maxTime: ["lastTime"],
-  object: "Processes",
-  aggregates: [{ raw: "process_ids", out: "process_ids" }],
-};
+const SPEC = PROCESS_ROW_SPEC;
 
 const T0 = Date.parse("2024-03-01T10:00:00Z");
 
