@@ -3,8 +3,8 @@ import type { Finding } from "../detect/types.js";
 import { fileSource } from "../input/fileSource.js";
 import { loadMacros, loadRules, type RuleSet } from "../rules/loadRules.js";
 import { type RuleTestExpectation, readRuleTests } from "../rules/ruleTests.js";
-import type { SigmaLoad } from "../rules/sigma/types.js";
-import type { RuleLoad } from "../rules/types.js";
+import type { SigmaLoad, SigmaRule } from "../rules/sigma/types.js";
+import type { CompiledRule, RuleLoad } from "../rules/types.js";
 import { scanSource } from "../scan.js";
 import { EXIT, SHIPPED } from "./paths.js";
 import { UsageError } from "./UsageError.js";
@@ -32,6 +32,21 @@ export interface LintEntry {
   readonly format: string;
   readonly status: RuleLoad["status"];
   readonly reason: string | null;
+  /**
+   * Whether the rule runs on every event of a type it reads: a security_content tstats with
+   * neither an image name nor a literal to index it by, a Sigma variant with no literal every
+   * match holds (see `RuleIndex`, `SigmaIndex`); null when the rule is not ok.
+   */
+  readonly everyEvent: boolean | null;
+}
+
+/** See `LintEntry.everyEvent`. */
+function scEveryEvent(rule: CompiledRule): boolean {
+  return [rule, ...(rule.subsearches ?? [])].some((p) => p.names === null && p.literals === null);
+}
+
+function sigmaEveryEvent(rule: SigmaRule): boolean {
+  return rule.variants.some((v) => v.req === null || v.req.length === 0);
 }
 
 function lintEntry(l: RuleLoad): LintEntry {
@@ -44,6 +59,7 @@ function lintEntry(l: RuleLoad): LintEntry {
       format,
       status: "ok",
       reason: null,
+      everyEvent: scEveryEvent(l.rule),
     };
   }
   return {
@@ -53,6 +69,7 @@ function lintEntry(l: RuleLoad): LintEntry {
     format,
     status: l.status,
     reason: l.reason,
+    everyEvent: null,
   };
 }
 
@@ -86,7 +103,15 @@ async function load(values: ReturnType<typeof options>["values"]): Promise<RuleS
 function sigmaEntry(l: SigmaLoad): LintEntry {
   if (l.status === "ok") {
     const m = l.rule.meta;
-    return { file: l.file, id: m.id, name: m.title, format: "sigma", status: "ok", reason: null };
+    return {
+      file: l.file,
+      id: m.id,
+      name: m.title,
+      format: "sigma",
+      status: "ok",
+      reason: null,
+      everyEvent: sigmaEveryEvent(l.rule),
+    };
   }
   return {
     file: l.file,
@@ -95,6 +120,7 @@ function sigmaEntry(l: SigmaLoad): LintEntry {
     format: "sigma",
     status: l.status,
     reason: l.reason,
+    everyEvent: null,
   };
 }
 
@@ -113,6 +139,11 @@ function lint(set: RuleSet, json: boolean, io: Io): number {
   io.stdout.write(
     `${entries.length} rules: ${n("ok")} ok, ${n("unsupported")} unsupported, ${n("error")} with errors\n`,
   );
+  const every = entries.filter((e) => e.everyEvent === true).length;
+  if (every > 0)
+    io.stdout.write(
+      `${every} of the ok rules run on every event of a type they read (no image name or literal to index them by: see --format json, everyEvent)\n`,
+    );
   return EXIT.ok;
 }
 

@@ -9,10 +9,42 @@ describe("sysmon-hunt rules lint", () => {
     const r = await runCli(["rules", "lint", "--format", "json"]);
     expect(r.code).toBe(0);
     const entries = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
-    expect(entries.map((e) => [e.id, e.format, e.status, e.reason])).toEqual([
-      ["e02af35c-1de5-4afe-b4be-f45aba57272b", "security_content", "ok", null],
-      ["2cf5cc25-f39a-436d-a790-4857e5995ede", "security_content", "ok", null],
+    expect(entries.map((e) => [e.id, e.format, e.status, e.reason, e.everyEvent])).toEqual([
+      ["e02af35c-1de5-4afe-b4be-f45aba57272b", "security_content", "ok", null, false],
+      ["2cf5cc25-f39a-436d-a790-4857e5995ede", "security_content", "ok", null, false],
     ]);
+  });
+
+  it("tells which rules run on every event of a type (nothing to index them by)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "lint-every-"));
+    const sc = (id: string, where: string) =>
+      `name: ${id}\nid: ${id}\nsearch: '| tstats count from datamodel=Endpoint.Processes where ${where} by Processes.dest'\n`;
+    await writeFile(join(dir, "a.yml"), sc("a", "Processes.process_name=whoami.exe"));
+    await writeFile(join(dir, "b.yml"), sc("b", "Processes.process=*-EncodedCommand*"));
+    await writeFile(join(dir, "c.yml"), sc("c", "Processes.process_name!=svchost.exe"));
+    await writeFile(
+      join(dir, "d.yml"),
+      [
+        "title: Not A Windows Image",
+        "id: 9f0c7d52-6d1e-4f4e-9a53-0c0e5c1a2b3d",
+        "logsource: {category: process_creation, product: windows}",
+        "detection:",
+        "  filter:",
+        "    Image|startswith: 'C:\\Windows\\'",
+        "  condition: not filter",
+        "",
+      ].join("\n"),
+    );
+    const json = await runCli(["rules", "lint", "--rules", dir, "--format", "json"]);
+    const entries = JSON.parse(json.stdout) as Array<Record<string, unknown>>;
+    expect(entries.map((e) => [e.name, e.status, e.everyEvent])).toEqual([
+      ["a", "ok", false],
+      ["b", "ok", false],
+      ["c", "ok", true],
+      ["Not A Windows Image", "ok", true],
+    ]);
+    const text = await runCli(["rules", "lint", "--rules", dir]);
+    expect(text.stdout).toContain("2 of the ok rules run on every event of a type they read");
   });
 
   it("reports unsupported rules with their reason and totals", async () => {
@@ -94,9 +126,9 @@ describe("sysmon-hunt rules lint with Sigma rules", () => {
     const r = await runCli(["rules", "lint", "--rules", dir, "--format", "json"]);
     expect(r.code).toBe(0);
     const entries = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
-    expect(entries.map((e) => [e.name, e.format, e.status])).toEqual([
-      ["Broken", "sigma", "error"],
-      ["Netstat All Connections", "sigma", "ok"],
+    expect(entries.map((e) => [e.name, e.format, e.status, e.everyEvent])).toEqual([
+      ["Broken", "sigma", "error", null],
+      ["Netstat All Connections", "sigma", "ok", false],
     ]);
   });
 });
