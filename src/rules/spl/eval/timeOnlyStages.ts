@@ -30,7 +30,8 @@ export interface TimeOnlyNames {
  * another name than the prefix dropped (findings show such a field as computed); a convert of
  * any other field, or `as` another; or when two raw names, or a renamed name and a count or
  * time, name the same field. Why: bench/profile.ts (m), running every pipe on every group's
- * whole row was ~6% of the scan, most of it for this tail.
+ * whole row was 5.9% of the scan, and 4.4% with this tail (545 of the 710 detections) taken
+ * this way.
  */
 export function timeOnlyStages(
   stages: readonly (PipeStage | null)[],
