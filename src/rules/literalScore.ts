@@ -30,8 +30,9 @@ export function isCommonLiteral(text: string): boolean {
  * How well a lower-cased literal that every match must contain tells events apart, for a
  * pre-filter: its length, or 0 when most events hold it anyway. Why: chosen by length alone,
  * `*BEGIN*system*` gave `system` and `http*.exe` gave `.exe`, which every process event holds,
- * so the rules they gated ran on every event (bench/profile.ts (m): ~1 million of the
- * security_content rule runs, ~60% of them, matched nothing).
+ * so the rules they gated ran on every event (bench/profile.ts (m): of 1.68 million
+ * security_content rule runs, 1.06 million matched nothing; chosen by this score, 1.35 million
+ * and 0.73 million).
  */
 export function literalScore(text: string): number {
   return isCommonLiteral(text) ? 0 : text.length;
