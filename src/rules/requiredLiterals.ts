@@ -1,41 +1,46 @@
 import type { DatamodelSpec } from "../model/datamodels.js";
 import { fieldName } from "./compileExpr.js";
-import { literalScore } from "./literalScore.js";
+import { isCommonLiteral } from "./isCommonLiteral.js";
 import type { Expr } from "./spl/ast.js";
 
 /** Literals shorter than this are too common to be worth a pre-filter. */
 const MIN_LITERAL = 4 as const;
 
 /**
- * The best run of a pattern's literal text (see `literalScore`, then the longest) that
- * survives XML escaping unchanged (no `&<>"'`), is plain ASCII (so lower-casing is the same
- * everywhere), has no wildcard and is at least `MIN_LITERAL` long.
+ * The longest run of a pattern's literal text that is not common (`isCommonLiteral`), else the
+ * longest common one, among those that survive XML escaping unchanged (no `&<>"'`), are plain
+ * ASCII (so lower-casing is the same everywhere), have no wildcard and are at least
+ * `MIN_LITERAL` long.
  */
 function bestLiteral(pattern: string): string | undefined {
   // a network in CIDR notation matches addresses, not its own text
   if (/^[\d.]+\/\d+$/.test(pattern)) return undefined;
   let best: string | undefined;
+  let bestCommon = true;
   for (const run of pattern.toLowerCase().split(/[*&<>"'\u0080-\uffff]+/)) {
     if (run.length < MIN_LITERAL) continue;
+    const common = isCommonLiteral(run);
     if (
       best === undefined ||
-      literalScore(run) > literalScore(best) ||
-      (literalScore(run) === literalScore(best) && run.length > best.length)
-    )
+      (bestCommon && !common) ||
+      (bestCommon === common && run.length > best.length)
+    ) {
       best = run;
+      bestCommon = common;
+    }
   }
   return best;
 }
 
 /**
- * How much a set of alternatives can tell records apart: 0 when one of them is common (see
- * `literalScore`), 1 when one lies inside an image name the rule is indexed by (`names`: the
+ * How much a set of alternatives can tell records apart: 0 when one of them is common
+ * (`isCommonLiteral`), 1 when one lies inside an image name the rule is indexed by (`names`: the
  * index has already chosen the records with that name), else 2.
  */
 function setClass(lits: readonly string[], names: readonly string[] | null): number {
   let min = 2;
   for (const l of lits) {
-    if (literalScore(l) === 0) return 0;
+    if (isCommonLiteral(l)) return 0;
     if (names?.some((n) => n.includes(l))) min = 1;
   }
   return min;
