@@ -1,8 +1,10 @@
 import { parseArgs } from "node:util";
+import { runsOnEveryRecord } from "../detect/RuleIndex.js";
 import type { Finding } from "../detect/types.js";
 import { fileSource } from "../input/fileSource.js";
 import { loadMacros, loadRules, type RuleSet } from "../rules/loadRules.js";
 import { type RuleTestExpectation, readRuleTests } from "../rules/ruleTests.js";
+import { runsOnEveryEvent } from "../rules/sigma/SigmaIndex.js";
 import type { SigmaLoad, SigmaRule } from "../rules/sigma/types.js";
 import type { CompiledRule, RuleLoad } from "../rules/types.js";
 import { scanSource } from "../scan.js";
@@ -40,13 +42,13 @@ export interface LintEntry {
   readonly everyEvent: boolean | null;
 }
 
-/** See `LintEntry.everyEvent`. */
+/** See `LintEntry.everyEvent`: as the scan's indexes decide it. */
 function scEveryEvent(rule: CompiledRule): boolean {
-  return [rule, ...(rule.subsearches ?? [])].some((p) => p.names === null && p.literals === null);
+  return [rule, ...(rule.subsearches ?? [])].some(runsOnEveryRecord);
 }
 
 function sigmaEveryEvent(rule: SigmaRule): boolean {
-  return rule.variants.some((v) => v.req === null || v.req.length === 0);
+  return rule.variants.some(runsOnEveryEvent);
 }
 
 function lintEntry(l: RuleLoad): LintEntry {

@@ -15,6 +15,14 @@ import { LiteralGate } from "./LiteralGate.js";
  * `powershell.exe` under one parent (`parent_process_name=mshta.exe`) ran on every cmd and
  * PowerShell record, about half of all rule evaluations, matching none.
  */
+/**
+ * Whether a tstats has nothing to index it by (no image name, no literal every match holds): it
+ * is offered every record of its dataset.
+ */
+export function runsOnEveryRecord(plan: Pick<TstatsPlan, "names" | "literals">): boolean {
+  return plan.names === null && plan.literals == null;
+}
+
 export class RuleIndex {
   private readonly byName = new Map<string, number[]>();
   private readonly always: number[] = [];
@@ -42,10 +50,8 @@ export class RuleIndex {
         gated.push([r, literals]);
         for (const f of rule.literalFields ?? verbatim) if (verbatim.has(f)) fields.add(f);
       }
-      if (rule.names === null) {
-        if (literals == null) this.always.push(r);
-        return;
-      }
+      if (runsOnEveryRecord({ names: rule.names, literals })) this.always.push(r);
+      if (rule.names === null) return;
       if (literals != null) this.alsoGated[r] = 1;
       for (const name of rule.names) {
         const list = this.byName.get(name);

@@ -55,6 +55,11 @@ const NO_PLAN: Plan = {
   satisfied: new Int32Array(0),
 };
 
+/** Whether a rule variant has no literal every match holds: it runs on every event of its keys. */
+export function runsOnEveryEvent(variant: Pick<SigmaVariant, "req">): boolean {
+  return variant.req === null || variant.req.length === 0;
+}
+
 function buildPlan(entries: readonly Entry[]): Plan {
   const always: IndexedTest[] = [];
   const gated: IndexedTest[] = [];
@@ -64,7 +69,8 @@ function buildPlan(entries: readonly Entry[]): Plan {
   for (const e of entries) {
     const req = e.variant.req;
     const t: IndexedTest = { rule: e.rule, ruleIndex: e.ruleIndex, test: e.test };
-    if (req === null || req.length === 0) {
+    // (`req === null` only narrows its type: runsOnEveryEvent holds for it)
+    if (runsOnEveryEvent(e.variant) || req === null) {
       always.push(t);
       continue;
     }
