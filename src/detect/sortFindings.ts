@@ -39,9 +39,9 @@ function compareFirst(a: Keyed, b: Keyed): number {
 
 /**
  * Sorts findings as reports list them: by detection name, first time, then by-values (as JSON),
- * each compared as `localeCompare(x, "en")` does, whatever the machine's locale; stable. Keys are made once per finding, not per
- * comparison. Why: bench/run.ts (m) builds 76,610 findings, and the comparator's JSON per call
- * was ~2% of the scan. The collator only sees the distinct names (once each), times that are
+ * each compared as `localeCompare(x, "en")` does, whatever the machine's locale; stable. Keys
+ * are made once per finding, not per comparison. Why: bench/run.ts (m) builds 76,610 findings,
+ * and the comparator's JSON per call was ~2% of the scan. The collator only sees the distinct names (once each), times that are
  * not ISO and by-values of findings tied on both. Why: in (m) the collator compares of every
  * pair were ~0.5 s of ~2.4 s of building findings (a profile of that phase).
  */

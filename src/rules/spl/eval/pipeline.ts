@@ -549,41 +549,40 @@ export function compilePipes(
     return out;
   };
 
-  /** A group's output when the pipes touch only its count and times (`formats`, see `timeOnlyStages`). */
-  const timeOnly = (
-    stages: readonly RowStage[],
-    g: GroupInput,
-    i: number,
+  /**
+   * The rows when the pipes touch only the count and times (see `timeOnlyStages`): each group's
+   * from a row of those alone, run through the `converts` that format them.
+   */
+  const timeOnlyRows = (
+    converts: readonly RowStage[],
+    groups: readonly GroupInput[],
     onFault: (group: number, err: unknown) => void,
-  ): PipelineRow | undefined => {
-    const row: Row = Object.create(null);
-    for (const name of spec.count) row[name] = g.count;
-    for (const name of spec.minTime) row[name] = epochSeconds(g.minTime);
-    for (const name of spec.maxTime) row[name] = epochSeconds(g.maxTime);
-    try {
-      for (const stage of stages) if (!stage(row)) return undefined;
-    } catch (err) {
-      onFault(i, err);
-      return undefined;
-    }
-    const text: Record<string, string> = {};
-    for (const k of Object.keys(row)) {
-      const v = row[k];
-      if (v !== null && v !== undefined) text[plainName(k)] = shown(v);
-    }
-    return { sources: [i], computed: {}, text };
+  ): PipelineRow[] => {
+    const out: PipelineRow[] = [];
+    groups.forEach((g, i) => {
+      const row: Row = Object.create(null);
+      for (const name of spec.count) row[name] = g.count;
+      for (const name of spec.minTime) row[name] = epochSeconds(g.minTime);
+      for (const name of spec.maxTime) row[name] = epochSeconds(g.maxTime);
+      try {
+        for (const convert of converts) if (!convert(row)) return;
+      } catch (err) {
+        onFault(i, err);
+        return;
+      }
+      const text: Record<string, string> = {};
+      for (const k of Object.keys(row)) {
+        const v = row[k];
+        if (v !== null && v !== undefined) text[plainName(k)] = shown(v);
+      }
+      out.push({ sources: [i], computed: {}, text });
+    });
+    return out;
   };
 
   return {
     run(groups, onFault, subsearches = []) {
-      if (formats !== null) {
-        const out: PipelineRow[] = [];
-        groups.forEach((g, i) => {
-          const row = timeOnly(formats, g, i, onFault);
-          if (row !== undefined) out.push(row);
-        });
-        return out;
-      }
+      if (formats !== null) return timeOnlyRows(formats, groups, onFault);
       const items = groups.map((g, i): Item => ({ row: initial(g), sources: [i] }));
       // a passing row's own group, to tell the fields its pipes made from those tstats gave
       return pass(items, onFault, subsearchRows(subsearches)).map((item) => {
