@@ -1,3 +1,4 @@
+import { LOG_LEVELS, type LogLevel } from "../../src/config/loadConfig.js";
 import { TABLE_LAYOUT } from "../../src/sinks/tableLayout.js";
 
 /**
@@ -61,17 +62,8 @@ export const DEFAULTS = {
 export const TRIGGER_MODES = ["queue", "direct"] as const;
 export type TriggerMode = (typeof TRIGGER_MODES)[number];
 
-/** The levels `logLevel` accepts (Powertools Logger). */
-export const LOG_LEVELS = [
-  "TRACE",
-  "DEBUG",
-  "INFO",
-  "WARN",
-  "ERROR",
-  "CRITICAL",
-  "SILENT",
-] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+/** The levels `logLevel` accepts: the handler's own list (Powertools Logger). */
+export { LOG_LEVELS, type LogLevel };
 
 /** The encryption modes `encryption` accepts. */
 export const ENCRYPTION_MODES = ["s3", "kms"] as const;

@@ -2,12 +2,11 @@ import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { parseArgs } from "node:util";
 import { InputError } from "../input/errors.js";
-import { expandPaths } from "../input/fileSource.js";
-import type { ByteSource } from "../input/types.js";
 import { ParseError } from "../parse/errors.js";
 import { IssueLog } from "../parse/IssueLog.js";
 import { readEvents } from "../readEvents.js";
 import { toEvtxDumpJson } from "../sinks/toEvtxDumpJson.js";
+import { commandInputs, parseCommandArgs } from "./commandArgs.js";
 import { EXIT } from "./paths.js";
 import { UsageError } from "./UsageError.js";
 
@@ -80,13 +79,7 @@ export async function eventsCommand(
   argv: readonly string[],
   io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream },
 ): Promise<number> {
-  let parsed: ReturnType<typeof parseArgsFor>;
-  try {
-    parsed = parseArgsFor(argv);
-  } catch (err) {
-    throw new UsageError((err as Error).message, { cause: err });
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs(() => parseArgsFor(argv));
   if (values.help) {
     io.stdout.write(EVENTS_USAGE);
     return EXIT.ok;
@@ -97,16 +90,8 @@ export async function eventsCommand(
   if (!FORMATS.includes(format))
     throw new UsageError(`unknown --format ${values.format} (jsonl or json)`);
 
-  const sources: ByteSource[] = [];
-  try {
-    for await (const s of expandPaths(positionals)) sources.push(s);
-  } catch (err) {
-    if (err instanceof InputError) {
-      io.stderr.write(`sysmon-hunt: ${err.message}\n`);
-      return EXIT.usage;
-    }
-    throw err;
-  }
+  const sources = await commandInputs(positionals, io.stderr);
+  if (sources === undefined) return EXIT.usage;
   const file = values.output === undefined ? undefined : createWriteStream(values.output);
   const out = new BatchWriter(file ?? io.stdout);
   const json = format === "json";

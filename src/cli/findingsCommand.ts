@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { createDynamoClient } from "../awsEnv.js";
 import type { AggregateRecord } from "../sinks/aggregateUpdates.js";
 import { DynamoFindingsStore } from "../sinks/DynamoFindingsStore.js";
+import { parseCommandArgs } from "./commandArgs.js";
 import { EXIT } from "./paths.js";
 import { UsageError } from "./UsageError.js";
 
@@ -62,12 +63,7 @@ export async function findingsCommand(
   argv: readonly string[],
   io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream },
 ): Promise<number> {
-  let values: ReturnType<typeof parse>["values"];
-  try {
-    ({ values } = parse(argv));
-  } catch (err) {
-    throw new UsageError((err as Error).message, { cause: err });
-  }
+  const { values } = parseCommandArgs(() => parse(argv));
   if (values.help) {
     io.stdout.write(FINDINGS_USAGE);
     return EXIT.ok;

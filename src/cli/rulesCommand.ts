@@ -8,6 +8,7 @@ import { runsOnEveryEvent } from "../rules/sigma/SigmaIndex.js";
 import type { SigmaLoad, SigmaRule } from "../rules/sigma/types.js";
 import type { CompiledRule, RuleLoad } from "../rules/types.js";
 import { scanSource } from "../scan.js";
+import { parseCommandArgs } from "./commandArgs.js";
 import { EXIT, SHIPPED } from "./paths.js";
 import { UsageError } from "./UsageError.js";
 
@@ -76,8 +77,8 @@ function lintEntry(l: RuleLoad): LintEntry {
 }
 
 function options(argv: readonly string[]) {
-  try {
-    return parseArgs({
+  return parseCommandArgs(() =>
+    parseArgs({
       args: [...argv],
       allowPositionals: true,
       strict: true,
@@ -87,10 +88,8 @@ function options(argv: readonly string[]) {
         format: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message, { cause: err });
-  }
+    }),
+  );
 }
 
 async function load(values: ReturnType<typeof options>["values"]): Promise<RuleSet> {

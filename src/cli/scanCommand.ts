@@ -2,14 +2,13 @@ import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { ChunkPool, type RuleFiles } from "../chunks/ChunkPool.js";
 import type { Finding } from "../detect/types.js";
-import { InputError } from "../input/errors.js";
-import { expandPaths } from "../input/fileSource.js";
 import type { ByteSource } from "../input/types.js";
 import { loadMacros, loadRules } from "../rules/loadRules.js";
 import type { RuleLoad } from "../rules/types.js";
 import { ruleSetOptions, type ScanSummary } from "../scan.js";
 import { formatFindings, isOutputFormat, type OutputFormat } from "../sinks/formatFindings.js";
 import { formatSummary } from "../sinks/formatSummary.js";
+import { commandInputs, parseCommandArgs } from "./commandArgs.js";
 import { ProgressBar } from "./ProgressBar.js";
 import { EXIT, SHIPPED } from "./paths.js";
 import { type InputOutcome, scanInput } from "./scanInput.js";
@@ -53,13 +52,7 @@ export async function scanCommand(
   argv: readonly string[],
   io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream },
 ): Promise<number> {
-  let parsed: ReturnType<typeof parseArgsFor>;
-  try {
-    parsed = parseArgsFor(argv);
-  } catch (err) {
-    throw new UsageError((err as Error).message, { cause: err });
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs(() => parseArgsFor(argv));
   if (values.help) {
     io.stdout.write(SCAN_USAGE);
     return EXIT.ok;
@@ -79,16 +72,8 @@ export async function scanCommand(
     throw new UsageError("no rules: --no-default-rules needs at least one --rules PATH");
   const files: RuleFiles = { rulePaths, macroPaths: [SHIPPED.macros, ...(values.macros ?? [])] };
   const jobs = jobsOf(values.jobs);
-  const sources: ByteSource[] = [];
-  try {
-    for await (const s of expandPaths(positionals)) sources.push(s);
-  } catch (err) {
-    if (err instanceof InputError) {
-      io.stderr.write(`sysmon-hunt: ${err.message}\n`);
-      return EXIT.usage;
-    }
-    throw err;
-  }
+  const sources = await commandInputs(positionals, io.stderr);
+  if (sources === undefined) return EXIT.usage;
   // One input and --jobs N: its records are split over N workers, which load the rules while
   // this thread does (see `ChunkPool`); more inputs are shared out whole (`scanInWorkers`).
   const pool = jobs > 1 && sources.length === 1 ? new ChunkPool(files, jobs) : undefined;

@@ -1,8 +1,8 @@
+import type { EventDraft } from "./eventDraft.js";
 import { latin1ToUtf8 } from "./latin1.js";
 import {
   type Attrs,
   applySystem,
-  type Draft,
   type EventXmlError,
   finish,
   parseEventXml,
@@ -204,7 +204,7 @@ export function fastEventXml(xml: string, position: EventPosition): WinEvent | u
   if (rootEnd <= 0 || el.name !== "Event") return undefined;
   let i = skipSpace(xml, rootEnd);
   if (!xml.startsWith("<System>", i)) return undefined;
-  const draft: Draft = { provider: "", channel: "", computer: "", data: {} };
+  const draft: EventDraft = { provider: "", channel: "", computer: "", data: {} };
   i += 8;
   for (;;) {
     i = skipSpace(xml, i);

@@ -1,3 +1,4 @@
+import { type EventDraft, finishDraft } from "./eventDraft.js";
 import type { EventPosition, WinEvent } from "./types.js";
 import { decodeXmlEntities } from "./xmlEntities.js";
 
@@ -7,26 +8,6 @@ export interface EventXmlError {
 }
 
 export type Attrs = Record<string, string>;
-
-/** An event being read; `finish` turns it into a `WinEvent`. */
-export interface Draft {
-  provider: string;
-  providerGuid?: string;
-  eventId?: number;
-  version?: number;
-  level?: number;
-  task?: number;
-  opcode?: number;
-  keywords?: string;
-  timeCreated?: string;
-  eventRecordId?: number;
-  processId?: number;
-  threadId?: number;
-  channel: string;
-  computer: string;
-  userId?: string;
-  data: Record<string, string>;
-}
 
 function toInt(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -82,7 +63,7 @@ export function tagEnd(xml: string, from: number): number {
 }
 
 export function applySystem(
-  draft: Draft,
+  draft: EventDraft,
   name: string,
   attrs: Attrs | undefined,
   text: string,
@@ -138,7 +119,7 @@ export function applySystem(
  * no external resource is fetched. Returns an error text instead of throwing.
  */
 export function parseEventXml(xml: string, position: EventPosition): WinEvent | EventXmlError {
-  const draft: Draft = { provider: "", channel: "", computer: "", data: {} };
+  const draft: EventDraft = { provider: "", channel: "", computer: "", data: {} };
   // Element path, as names; depth 0 is <Event>.
   const stack: string[] = [];
   let attrsStack: (Attrs | undefined)[] = [];
@@ -210,7 +191,7 @@ export function parseEventXml(xml: string, position: EventPosition): WinEvent | 
 }
 
 function closeElement(
-  draft: Draft,
+  draft: EventDraft,
   stack: readonly string[],
   name: string,
   attrs: Attrs | undefined,
@@ -232,28 +213,6 @@ function closeElement(
   }
 }
 
-export function finish(draft: Draft, position: EventPosition): WinEvent | EventXmlError {
-  if (draft.eventId === undefined) return { error: "missing or non-numeric <EventID>" };
-  // Optional fields are set in place, in the order of `WinEvent`: conditional spreads made a
-  // temporary object each (garbage collection was ~8% of `bench/run.ts` (m) "many rules").
-  const e: { -readonly [K in keyof WinEvent]: WinEvent[K] } = {
-    provider: draft.provider,
-  } as WinEvent;
-  if (draft.providerGuid !== undefined) e.providerGuid = draft.providerGuid;
-  e.eventId = draft.eventId;
-  if (draft.version !== undefined) e.version = draft.version;
-  if (draft.level !== undefined) e.level = draft.level;
-  if (draft.task !== undefined) e.task = draft.task;
-  if (draft.opcode !== undefined) e.opcode = draft.opcode;
-  if (draft.keywords !== undefined) e.keywords = draft.keywords;
-  e.timeCreated = draft.timeCreated ?? "";
-  if (draft.eventRecordId !== undefined) e.eventRecordId = draft.eventRecordId;
-  if (draft.processId !== undefined) e.processId = draft.processId;
-  if (draft.threadId !== undefined) e.threadId = draft.threadId;
-  e.channel = draft.channel;
-  e.computer = draft.computer;
-  if (draft.userId !== undefined) e.userId = draft.userId;
-  e.data = draft.data;
-  e.position = position;
-  return e;
+export function finish(draft: EventDraft, position: EventPosition): WinEvent | EventXmlError {
+  return finishDraft(draft, position) ?? { error: "missing or non-numeric <EventID>" };
 }

@@ -1,4 +1,4 @@
-import type { EventDraft } from "./eventDraft.js";
+import type { EventDraft } from "../eventDraft.js";
 import { bracedGuid, int, isObject, type Json, type JsonObject, text } from "./jsonValues.js";
 
 /**

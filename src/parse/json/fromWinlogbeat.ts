@@ -1,4 +1,4 @@
-import type { EventDraft } from "./eventDraft.js";
+import type { EventDraft } from "../eventDraft.js";
 import { bracedGuid, int, isObject, type Json, type JsonObject, pick, text } from "./jsonValues.js";
 
 /** Where each record field sits: Winlogbeat 7+ (ECS, `winlog.*`) and Winlogbeat 5/6 (top level). */

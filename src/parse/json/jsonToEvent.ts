@@ -1,5 +1,6 @@
+import type { EventDraft } from "../eventDraft.js";
 import type { ParseIssue, WinEvent } from "../types.js";
-import { type EventDraft, finishEvent } from "./eventDraft.js";
+import { finishEvent } from "./eventDraft.js";
 import { fromEvtxDump } from "./fromEvtxDump.js";
 import { fromFlat } from "./fromFlat.js";
 import { fromWinlogbeat, isLegacyWinlogbeat, isWinlogbeat } from "./fromWinlogbeat.js";
