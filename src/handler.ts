@@ -1,5 +1,5 @@
 import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics } from "@aws-lambda-powertools/metrics";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -9,7 +9,12 @@ import { ChunkPool, type RuleFiles } from "./chunks/ChunkPool.js";
 import { ConfigError } from "./config/errors.js";
 import { loadConfig } from "./config/loadConfig.js";
 import { type Notification, parseLambdaEvent } from "./input/s3Notifications.js";
-import { type ObjectOutcome, type ObjectPipeline, processObject } from "./processObject.js";
+import {
+  METRICS,
+  type ObjectOutcome,
+  type ObjectPipeline,
+  processObject,
+} from "./processObject.js";
 import { loadMacros, loadRules } from "./rules/loadRules.js";
 import { locateRules } from "./rules/locateRules.js";
 import { ruleSetOptions } from "./scan.js";
@@ -145,6 +150,11 @@ async function processNotification(
     p.logger.appendKeys({ bucket: ref.bucket, key: ref.key });
     try {
       out.push(await processObject(ref, p, leaseMs));
+    } catch (err) {
+      // logged here, where the object's bucket and key are still on every line
+      p.logger.error("object failed; it will be retried", { error: err as Error });
+      p.metrics.addMetric(METRICS.objectsFailed, MetricUnit.Count, 1);
+      throw err;
     } finally {
       p.logger.removeKeys(["bucket", "key"]);
     }

@@ -3,17 +3,19 @@ import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { ChunkPool } from "./chunks/ChunkPool.js";
 import { CHUNK_ERRORS } from "./chunks/errors.js";
+import { sortFindings } from "./detect/sortFindings.js";
 import { InputError } from "./input/errors.js";
 import type { S3ObjectRef } from "./input/s3Notifications.js";
 import { S3_ERRORS, s3Source, s3Uri, withIdentity } from "./input/s3Source.js";
 import type { ParseInterest } from "./parse/types.js";
 import type { SigmaRule } from "./rules/sigma/types.js";
 import type { CompiledRule } from "./rules/types.js";
-import { type ScanResult, scanSource } from "./scan.js";
+import { SCAN_ERRORS, type ScanResult, type ScanSummary, scanSource } from "./scan.js";
 import type { DynamoFindingsStore, ScanObject } from "./sinks/DynamoFindingsStore.js";
 import { ScanInProgressError, SinkError } from "./sinks/errors.js";
+import { fitFinding } from "./sinks/fitFinding.js";
 import type { SqsFindingsSink } from "./sinks/SqsFindingsSink.js";
-import { scannedSummary, skippedSummary } from "./sinks/summaryMessage.js";
+import { type ScanSummaryMessage, scannedSummary, skippedSummary } from "./sinks/summaryMessage.js";
 import { SCAN_PHASE, scanIdOf } from "./sinks/tableLayout.js";
 
 /** Input errors that will not change on retry: the object is recorded as skipped. */
@@ -37,6 +39,10 @@ const TRANSIENT: ReadonlySet<string> = new Set([
 export const METRICS = {
   objectsScanned: "ObjectsScanned",
   objectsSkipped: "ObjectsSkipped",
+  /** Scanned objects whose reading stopped early (`status: error`: corrupt gzip, unknown format). */
+  objectsWithErrors: "ObjectsWithErrors",
+  /** Objects whose processing failed and is to be retried (S3 or a sink still failing). */
+  objectsFailed: "ObjectsFailed",
   duplicateDeliveries: "DuplicateDeliveries",
   bytesScanned: "BytesScanned",
   eventsParsed: "EventsParsed",
@@ -102,6 +108,8 @@ export async function processObject(
   if (claim.kind === "busy") throw new ScanInProgressError(scanId, claim.leaseUntil);
   const { token } = claim;
   try {
+    if (claim.phase === SCAN_PHASE.aggregated && claim.summary !== undefined)
+      return await resend(obj, token, claim.summary, p, claim.attempts);
     let result: ScanResult;
     try {
       result = await scanSource(s3Source(ref, { client: p.s3, maxBytes: p.maxObjectBytes }), {
@@ -130,26 +138,26 @@ export async function processObject(
       return { outcome: "skipped", uri, scanId, findings: 0, status: err.code };
     }
     const s = result.summary;
-    if (s.status === "error" && TRANSIENT.has(s.error?.code ?? "")) {
-      throw new InputError(
-        s.error?.code ?? S3_ERRORS.interrupted,
-        uri,
-        s.error?.message ?? "read failed",
-      );
+    if (s.error !== undefined && retryable(s.error)) {
+      // the scan's messages already name the object
+      const message = s.error.message.startsWith(`${uri}: `)
+        ? s.error.message.slice(uri.length + 2)
+        : s.error.message;
+      throw new InputError(s.error.code, uri, message);
     }
-    const findings = result.findings;
+    const findings = result.findings.map((f) => fitFinding(f));
+    const summary = scannedSummary(obj, s, elapsed(started), new Date());
     if (claim.phase === SCAN_PHASE.aggregated) {
-      // A previous attempt stored everything; finish its clean-up and resend the messages.
+      // Stored by an attempt that kept no summary (an older version): clean up, resend.
       await p.store.trimContributors(scanId, findings);
     } else {
       await p.store.putFindings(obj, findings);
       const trim = await p.store.applyAggregates(obj, findings);
-      if (!(await p.store.markAggregated(scanId, token))) {
+      if (!(await p.store.markAggregated(scanId, token, summary))) {
         throw new SinkError("claim-lost", `scan ${scanId} was claimed by another invocation`);
       }
       await p.store.trimContributors(scanId, trim);
     }
-    const summary = scannedSummary(obj, s, elapsed(started), new Date());
     await p.sink.publish(findings, summary);
     if (!(await p.store.complete(scanId, token, summary))) {
       p.logger.warn("scan record claimed by another invocation before completion", { scanId });
@@ -164,7 +172,7 @@ export async function processObject(
       findings: findings.length,
       attempt: claim.attempts,
     });
-    recordMetrics(p.metrics, result, summary.duration_ms);
+    recordMetrics(p.metrics, summary);
     return { outcome: "scanned", uri, scanId, findings: findings.length, status: s.status };
   } catch (err) {
     await p.store.release(scanId, token).catch((releaseErr: unknown) => {
@@ -177,15 +185,64 @@ export async function processObject(
   }
 }
 
+/**
+ * A retry of a scan whose findings and aggregates an earlier attempt stored (phase
+ * `aggregated`): it sends the stored findings and summary, as that attempt would have, and
+ * closes the record. The object is not read again: it may have been overwritten or deleted
+ * since (a new read would find it `changed` or missing), and the messages must be the findings
+ * the aggregates counted, whatever rules run now.
+ */
+async function resend(
+  obj: ScanObject,
+  token: string,
+  summary: ScanSummaryMessage,
+  p: ObjectPipeline,
+  attempt: number,
+): Promise<ObjectOutcome> {
+  const findings = sortFindings(await p.store.listFindings(obj.scanId));
+  await p.store.trimContributors(obj.scanId, findings);
+  await p.sink.publish(findings, summary);
+  if (!(await p.store.complete(obj.scanId, token, summary))) {
+    p.logger.warn("scan record claimed by another invocation before completion", {
+      scanId: obj.scanId,
+    });
+  }
+  p.logger.info("object scan resumed: stored findings resent", {
+    scanId: obj.scanId,
+    findings: findings.length,
+    attempt,
+  });
+  recordMetrics(p.metrics, summary);
+  const status = summary.status === "error" ? "error" : "ok";
+  return {
+    outcome: "scanned",
+    uri: obj.uri,
+    scanId: obj.scanId,
+    findings: findings.length,
+    status,
+  };
+}
+
+/**
+ * Whether a scan that stopped early should be retried rather than recorded: S3 trouble or a
+ * worker that died, in the first read or in the second read for join detections (whose
+ * findings would otherwise be lost for good).
+ */
+function retryable(error: NonNullable<ScanSummary["error"]>): boolean {
+  if (TRANSIENT.has(error.code)) return true;
+  return error.code === SCAN_ERRORS.secondPass && TRANSIENT.has(error.cause ?? "");
+}
+
 function elapsed(started: number): number {
   return Math.round(performance.now() - started);
 }
 
-function recordMetrics(m: Metrics, r: ScanResult, durationMs: number): void {
+function recordMetrics(m: Metrics, s: ScanSummaryMessage): void {
   m.addMetric(METRICS.objectsScanned, MetricUnit.Count, 1);
-  m.addMetric(METRICS.bytesScanned, MetricUnit.Bytes, r.summary.bytes);
-  m.addMetric(METRICS.eventsParsed, MetricUnit.Count, r.summary.events);
-  m.addMetric(METRICS.parseErrors, MetricUnit.Count, r.summary.issues.errorCount);
-  m.addMetric(METRICS.findings, MetricUnit.Count, r.findings.length);
-  m.addMetric(METRICS.scanDurationMs, MetricUnit.Milliseconds, durationMs);
+  if (s.status === "error") m.addMetric(METRICS.objectsWithErrors, MetricUnit.Count, 1);
+  m.addMetric(METRICS.bytesScanned, MetricUnit.Bytes, s.bytes);
+  m.addMetric(METRICS.eventsParsed, MetricUnit.Count, s.events);
+  m.addMetric(METRICS.parseErrors, MetricUnit.Count, s.parse_errors);
+  m.addMetric(METRICS.findings, MetricUnit.Count, s.findings);
+  m.addMetric(METRICS.scanDurationMs, MetricUnit.Milliseconds, s.duration_ms);
 }

@@ -33,7 +33,12 @@ export interface ScanSummary {
   readonly durationMs: number;
   /** `ok`, or `error` when reading stopped early (the findings so far are still reported). */
   readonly status: "ok" | "error";
-  readonly error?: { readonly code: string; readonly message: string };
+  readonly error?: {
+    readonly code: string;
+    readonly message: string;
+    /** `second-pass-failed`: the code of the read error under it (`unavailable`, ...), if any. */
+    readonly cause?: string;
+  };
 }
 
 export interface ScanResult {
@@ -171,7 +176,7 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
   const { aggregator, sigma, interest, toRecord } = scan;
   const formats = new Set<Format>();
   let wrappers: readonly string[] = [];
-  let error: { code: string; message: string } | undefined;
+  let error: ScanSummary["error"];
   const ref = options.sourceRef ?? { uri: source.uri };
   // a plain XML input split over `pool`: its workers build most findings (see `ChunkPool`)
   let split: SplitScan | undefined;
@@ -213,10 +218,11 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
     } catch (err) {
       // the first pass's own error, if any, is the one to report (the second meets it again)
       if (error === undefined) {
-        const message = (err as Error).message ?? String(err);
+        const { code, message } = scanError(err, source.uri);
         error = {
           code: SCAN_ERRORS.secondPass,
-          message: `${source.uri}: second pass for join detections: ${message}`,
+          message: `${source.uri}: second pass for join detections: ${message.slice(source.uri.length + 2)}`,
+          ...(code === "read-failed" ? {} : { cause: code }),
         };
       }
     }

@@ -53,6 +53,11 @@ export interface Finding {
    */
   readonly computed?: Readonly<Record<string, readonly string[] | number | string>>;
   readonly source: FindingSource;
+  /**
+   * Set only by the pipeline's sinks, on a finding too large for them (`fitFinding`): the
+   * paths of the values cut short (`fields.process`, `message`, `aggregates.cmds`).
+   */
+  readonly truncated?: readonly string[];
 }
 
 /** Identifies the scanned input in findings. */

@@ -56,6 +56,11 @@ export type Claim =
       readonly token: string;
       readonly phase: string;
       readonly attempts: number;
+      /**
+       * At phase `aggregated`: the summary the attempt that stored the findings made, so that
+       * the retry resends them as they are (see `markAggregated`).
+       */
+      readonly summary?: ScanSummaryMessage;
     }
   | { readonly kind: "duplicate"; readonly status: string }
   | { readonly kind: "busy"; readonly leaseUntil: number };
@@ -138,6 +143,7 @@ export class DynamoFindingsStore {
         token,
         phase: String(item.phase),
         attempts: Number(item.attempts ?? 1),
+        ...(item.summary === undefined ? {} : { summary: item.summary as ScanSummaryMessage }),
       };
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
@@ -217,10 +223,20 @@ export class DynamoFindingsStore {
     await mapLimit(findings, this.concurrency, (f) => trimContributor(this.aggregates, f, scanId));
   }
 
-  /** Records that every aggregate has this scan's contribution; false if the claim was lost. */
-  async markAggregated(scanId: string, token: string): Promise<boolean> {
-    return this.ownUpdate(scanId, token, "SET #phase = :phase", {
+  /**
+   * Records that every finding item is stored and every aggregate has this scan's
+   * contribution, with the scan's summary: a retry from this phase resends the stored findings
+   * and this summary without reading the object again (it may have been overwritten or
+   * deleted since, or the rules redeployed). False if the claim was lost.
+   */
+  async markAggregated(
+    scanId: string,
+    token: string,
+    summary: ScanSummaryMessage,
+  ): Promise<boolean> {
+    return this.ownUpdate(scanId, token, "SET #phase = :phase, #summary = :summary", {
       ":phase": SCAN_PHASE.aggregated,
+      ":summary": summary,
     });
   }
 

@@ -17,7 +17,12 @@ export interface ScanSummaryMessage {
   readonly size: number | null;
   /** `ok`; `error` when reading stopped early (findings so far are kept); `skipped` when not read. */
   readonly status: ScanStatus;
-  readonly error: { readonly code: string; readonly message: string } | null;
+  /** `cause`: under `second-pass-failed`, the read error's own code (`changed`, ...). */
+  readonly error: {
+    readonly code: string;
+    readonly message: string;
+    readonly cause?: string;
+  } | null;
   readonly format: string | null;
   readonly wrappers: readonly string[];
   readonly bytes: number;

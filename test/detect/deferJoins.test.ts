@@ -203,7 +203,9 @@ describe("join sides that read every record wait for a second pass", () => {
     const { findings, summary } = await scanSource(source, { rules });
     expect(summary.status).toBe("error");
     expect(summary.error?.code).toBe(SCAN_ERRORS.secondPass);
-    expect(summary.error?.message).toContain(source.uri);
+    expect(summary.error?.message).toBe(`${source.uri}: second pass for join detections: gone`);
+    // the read error's own code, for the Lambda to tell S3 trouble (retried) from the rest
+    expect(summary.error?.cause).toBe("unreadable");
     // the deferred sides stayed empty: their joins give nothing
     expect(findings).toEqual([]);
   });

@@ -101,4 +101,35 @@ describe("Powertools telemetry", () => {
     expect(coldStart?.rules).toBe(2);
     expect(coldStart?.bucket).toBeUndefined();
   });
+
+  it("names the object in the log line and counts ObjectsFailed when a record fails", async () => {
+    const lines: string[] = [];
+    // Powertools writes ERROR lines to stderr
+    for (const stream of [process.stdout, process.stderr])
+      vi.spyOn(stream, "write").mockImplementation((chunk: string | Uint8Array) => {
+        lines.push(String(chunk));
+        return true;
+      });
+    const logger = new Logger({ serviceName: "sysmon-hunt", logLevel: "INFO" });
+    const h = await createHarness({ logger });
+    const o = await h.put("dir/failing file.log", SAMPLE_LOG);
+    h.faults.sqsDownCalls = 1_000;
+    const out = await h.handler(h.sqsEvent({ id: "m-1", body: h.s3Event(o) }));
+    vi.restoreAllMocks();
+    expect(out).toEqual({ batchItemFailures: [{ itemIdentifier: "m-1" }] });
+    const records = lines
+      .flatMap((l) => l.split("\n"))
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l));
+    expect(records.find((r) => r.message === "object failed; it will be retried")).toMatchObject({
+      level: "ERROR",
+      bucket: h.bucket,
+      key: "dir/failing file.log",
+      error: { message: expect.stringContaining("injected: queue unavailable") },
+    });
+    expect(records.find((r) => r.message === "record failed; SQS will redeliver it")).toMatchObject(
+      { messageId: "m-1" },
+    );
+    expect(h.metrics.emitted.at(-1)).toMatchObject({ ObjectsFailed: 1 });
+  });
 });

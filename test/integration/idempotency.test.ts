@@ -120,7 +120,8 @@ describe("idempotency with conditional writes (dynalite)", () => {
     const o = await h.put("crash.log", SAMPLE_LOG);
     const event = h.s3Event(o);
     // Fail the write that records phase "aggregated": every aggregate update has been applied.
-    h.faults.crashOnUpdate = (input) => input.UpdateExpression === "SET #phase = :phase";
+    h.faults.crashOnUpdate = (input) =>
+      input.UpdateExpression?.startsWith("SET #phase = :phase") === true;
     await expect(h.handler(event)).rejects.toThrow("injected: crash at this step");
     expect((await h.store.listAggregates()).map((a) => a.count)).toEqual([1, 1, 1]);
     expect((await h.messages()).all).toHaveLength(0);
@@ -156,6 +157,35 @@ describe("idempotency with conditional writes (dynalite)", () => {
     const { findings, summaries } = await h.messages();
     expect([findings.length, summaries.length]).toEqual([SAMPLE_FINDINGS, 1]);
     for (const a of await h.store.listAggregates()) expect([a.count, a.objects]).toEqual([1, 1]);
+  });
+
+  it("a retry from phase 'aggregated' resends the stored findings, even once the object is gone", async () => {
+    const h = await createHarness();
+    const o = await h.put("gone.log", SAMPLE_LOG);
+    const event = h.sqsEvent({ id: "msg-1", body: h.s3Event(o) });
+    h.faults.sqsDownCalls = 1_000;
+    expect(await h.handler(event)).toEqual({ batchItemFailures: [{ itemIdentifier: "msg-1" }] });
+    const stored = await h.store.listFindings(h.scanId(o));
+    expect(stored).toHaveLength(SAMPLE_FINDINGS);
+    // Overwritten with other content (a new eTag), then deleted: a new read would skip it.
+    await h.put("gone.log", netstatEvents(2, { host: "other-host" }));
+    await h.remove("gone.log");
+    h.faults.sqsDownCalls = 0;
+    h.resetCounts();
+    expect(await h.handler(event)).toEqual({ batchItemFailures: [] });
+    expect(h.counts.s3.GetObject ?? 0).toBe(0);
+    const { findings, summaries } = await h.messages();
+    expect(findings.map((f) => f.finding_id).sort()).toEqual(
+      stored.map((f) => f.finding_id).sort(),
+    );
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]).toMatchObject({ status: "ok", findings: SAMPLE_FINDINGS });
+    expect(await h.store.getScan(h.scanId(o))).toMatchObject({ status: "done", attempts: 2 });
+    for (const a of await h.store.listAggregates()) expect([a.count, a.objects]).toEqual([1, 1]);
+    expect(h.metrics.emitted.at(-1)).toMatchObject({
+      ObjectsScanned: 1,
+      Findings: SAMPLE_FINDINGS,
+    });
   });
 
   it("a scan claimed by a live invocation is not run twice at once", async () => {

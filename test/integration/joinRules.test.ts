@@ -56,4 +56,22 @@ describe("join detections in the Lambda", () => {
       ]),
     );
   });
+
+  it("retry the object when its second read fails on S3 trouble, losing no join finding", async () => {
+    const h = await createHarness({ env: { RULES_DIR: dir } });
+    const o = await h.put("evidence/second read.log", await readFile(LOG));
+    const event = h.sqsEvent({ id: "msg-1", body: h.s3Event(o) });
+    h.resetCounts();
+    h.faults.getObjectDown = (nth) => nth === 2;
+    expect(await h.handler(event)).toEqual({ batchItemFailures: [{ itemIdentifier: "msg-1" }] });
+    // nothing written: the retry scans afresh
+    expect((await h.messages()).all).toHaveLength(0);
+    expect(await h.store.listFindings(h.scanId(o))).toHaveLength(0);
+    h.faults.getObjectDown = undefined;
+    expect(await h.handler(event)).toEqual({ batchItemFailures: [] });
+    const { findings, summaries } = await h.messages();
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]).toMatchObject({ status: "ok", findings: findings.length });
+    expect(new Set(findings.map((f) => f.detection.name)).size).toBe(2);
+  });
 });

@@ -2,7 +2,7 @@ import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import type { DirectResult } from "../../src/handler.js";
 import { createHarness } from "./support/harness.js";
-import { SAMPLE_FINDINGS, SAMPLE_LOG } from "./support/logs.js";
+import { netstatEvents, SAMPLE_FINDINGS, SAMPLE_LOG } from "./support/logs.js";
 
 const outcome = (r: unknown) => (r as DirectResult).results[0];
 
@@ -150,6 +150,33 @@ describe("objects as S3 holds them", () => {
       status: "error",
       error: { code: "corrupt-gzip" },
     });
+    expect(g.metrics.emitted.at(-1)).toMatchObject({ ObjectsScanned: 1, ObjectsWithErrors: 1 });
+    expect(h.metrics.emitted.at(-1)?.ObjectsWithErrors).toBeUndefined();
+  });
+
+  it("an event with a 1 MB command line gives a finding cut to fit SQS and DynamoDB, not a failed object", async () => {
+    const h = await createHarness();
+    const huge = netstatEvents(1, { firstPid: 777 }).replace(
+      "netstat -ano",
+      `netstat -ano ${"A".repeat(1024 * 1024)}`,
+    );
+    const o = await h.put("huge-cmdline.log", `${SAMPLE_LOG}${huge}`);
+    const event = h.sqsEvent({ id: "msg-1", body: h.s3Event(o) });
+    expect(await h.handler(event)).toEqual({ batchItemFailures: [] });
+    const { findings, summaries } = await h.messages();
+    expect(summaries[0]).toMatchObject({ status: "ok", findings: SAMPLE_FINDINGS + 1 });
+    expect(findings).toHaveLength(SAMPLE_FINDINGS + 1);
+    const cutShort = findings.filter((f) => f.truncated !== undefined);
+    expect(cutShort).toHaveLength(1);
+    expect(cutShort[0]?.truncated).toContain("fields.process");
+    expect(cutShort[0]?.fields.process).toMatch(
+      /^netstat -ano A+… \[truncated: 1048589 characters/,
+    );
+    const stored = await h.store.listFindings(h.scanId(o));
+    expect(stored.map((f) => f.finding_id).sort()).toEqual(
+      findings.map((f) => f.finding_id).sort(),
+    );
+    expect(await h.store.listAggregates()).toHaveLength(SAMPLE_FINDINGS + 1);
   });
 
   it("a notification without eTag or version id is completed with HeadObject", async () => {

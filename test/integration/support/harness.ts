@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { inject } from "vitest";
 import { createResources } from "../../../scripts/localStack.js";
@@ -98,6 +98,11 @@ export async function createHarness(options: HarnessOptions = {}) {
     const out = await s3.send(new PutObjectCommand({ Bucket: targetBucket, Key: key, Body: body }));
     const size = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
     return { bucket: targetBucket, key, size, eTag: (out.ETag ?? "").replace(/"/g, "") };
+  }
+
+  /** Deletes an object (a lifecycle rule, a responder cleaning up). */
+  async function remove(key: string, targetBucket = bucket) {
+    await s3.send(new DeleteObjectCommand({ Bucket: targetBucket, Key: key }));
   }
 
   /** The S3 event notification record for an object, key encoded as S3 does. */
@@ -200,6 +205,7 @@ export async function createHarness(options: HarnessOptions = {}) {
     handler,
     store,
     put,
+    remove,
     s3Record,
     s3Event,
     sqsEvent,

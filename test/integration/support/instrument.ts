@@ -16,6 +16,8 @@ export interface Faults {
   crashOnUpdate?: (input: { UpdateExpression?: string }) => boolean;
   /** Keys whose `GetObject` is refused with 403 AccessDenied. */
   forbiddenKeys: Set<string>;
+  /** `GetObject` calls (1 for the first since the counts were made) that throw a 500. */
+  getObjectDown?: (nth: number) => boolean;
 }
 
 export function noFaults(): Faults {
@@ -113,6 +115,8 @@ export function instrument(client: Stackable, faults: Faults): Counts {
       case "GetObject":
         if (faults.forbiddenKeys.has(args.input.Key as string))
           throw awsError("AccessDenied", 403, "Access Denied");
+        if (faults.getObjectDown?.(counts[op] ?? 0))
+          throw awsError("InternalError", 500, "injected: S3 unavailable");
         return next(args);
       default:
         return next(args);
