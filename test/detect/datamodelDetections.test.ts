@@ -29,6 +29,9 @@ const RULES = {
   hidden: "disable_show_hidden_files",
   cab: "windows_cab_file_on_disk",
   notepad: "notepad_with_no_command_line_arguments",
+  // bare terms with `\\` (one backslash in Splunk): `*HKLM\\SAM*`, `*\\currentversion\\run*`
+  regSave: "attempted_credential_dump_from_registry_via_reg_exe",
+  runKey: "registry_keys_used_for_persistence",
 } as const;
 type Key = keyof typeof RULES;
 
@@ -279,6 +282,26 @@ const EVENTS: readonly Make[] = [
   // 29-30 notepad with no arguments (by host) fires, with a file does not
   proc(T("09:00"), "wks-07", G("N01"), 8000, `${S32}notepad.exe`, `${S32}notepad.exe`),
   proc(T("09:01"), "wks-07", G("N02"), 8001, `${S32}notepad.exe`, "notepad.exe C:\\x.txt"),
+  // 31-32 reg save of the SAM hive fires, of another hive does not
+  proc(T("09:10"), "wks-08", G("R01"), 8100, `${S32}reg.exe`, "reg save HKLM\\SAM C:\\t\\sam.save"),
+  proc(
+    T("09:11"),
+    "wks-08",
+    G("R02"),
+    8101,
+    `${S32}reg.exe`,
+    "reg save HKLM\\Software C:\\t\\s.hiv",
+  ),
+  // 33-34 a Run key value fires, another key does not
+  registry(
+    13,
+    T("09:12"),
+    "wks-08",
+    G("R03"),
+    `HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\\evil`,
+    "C:\\evil.exe",
+  ),
+  registry(13, T("09:13"), "wks-08", G("R04"), `HKLM\\SOFTWARE\\Vendor\\App\\Settings`, "1"),
 ];
 
 let rules: CompiledRule[];
@@ -401,6 +424,12 @@ describe("security_content detections over Registry, Filesystem and Network_Traf
     });
     expect(lines("cab")).toEqual([27]);
     expect(of("cab")[0]?.fields).toMatchObject({ file_name: "payload.cab", action: "created" });
+  });
+
+  it("bare values with escaped backslashes match one backslash, as in Splunk", () => {
+    expect(lines("regSave")).toEqual([31]);
+    // line 5 sets a Run value too
+    expect(lines("runKey")).toEqual([5, 33]);
   });
 
   it("by host: the event's Computer", () => {

@@ -44,6 +44,16 @@ describe("parseWhere", () => {
     );
   });
 
+  it("unescapes backslashes in bare values as Splunk does (`\\\\` is one backslash)", () => {
+    // security_content: `Processes.process=*HKLM\\SAM*` matches `reg save HKLM\SAM ...`
+    expect(show(parseWhere("p=*HKLM\\\\SAM* q=*/NAMESPACE:\\\\\\\\root\\\\x* r=C:\\Windows"))).toBe(
+      '(and p="*HKLM\\\\SAM*" q="*/NAMESPACE:\\\\\\\\root\\\\x*" r="C:\\\\Windows")',
+    );
+    expect(show(parseWhere("p IN (*\\\\users\\\\public\\\\*, a\\\\b)"))).toBe(
+      'p in ["*\\\\users\\\\public\\\\*","a\\\\b"]',
+    );
+  });
+
   it("reads IN lists (any case) with quoted and bare items", () => {
     expect(show(parseWhere('Processes.process_name IN ("a.exe", b.exe,"c d") x=1'))).toBe(
       '(and Processes.process_name in ["a.exe","b.exe","c d"] x="1")',

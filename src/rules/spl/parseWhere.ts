@@ -27,10 +27,15 @@ function isEmptyCall(text: string, j: number, start: number): boolean {
   return j > start && text[j] === "(" && text[j + 1] === ")";
 }
 
+/** A bare (unquoted) term's text: `\\` is one backslash and `\"` a quote, as in quotes. */
+function unescapeBare(word: string): string {
+  return word.indexOf("\\") === -1 ? word : word.replace(/\\([\\"])/g, "$1");
+}
+
 /**
  * Splunk search tokens. A bare value after an operator runs to the next space, comma or
- * parenthesis (so `*--type=renderer*` stays one value); a quoted one may hold anything, with
- * `\"` and `\\` as its only escapes (any other backslash is kept, as in `C:\Windows`).
+ * parenthesis (so `*--type=renderer*` stays one value); a quoted one may hold anything. In
+ * both, `\"` and `\\` are the only escapes (any other backslash is kept, as in `C:\Windows`).
  */
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
@@ -88,7 +93,9 @@ function tokenize(text: string): Token[] {
       )
         j++;
     }
-    tokens.push({ t: "word", text: text.slice(i, j), quoted: false });
+    // Splunk's search language escapes with a backslash outside quotes too: `*HKLM\\SAM*` is
+    // `*HKLM\SAM*` (Search Manual, "Backslashes"); any other backslash is itself.
+    tokens.push({ t: "word", text: unescapeBare(text.slice(i, j)), quoted: false });
     i = j;
     afterOp = false;
   }
