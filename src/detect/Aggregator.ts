@@ -61,7 +61,7 @@ interface Unit {
   readonly groups: Tally[];
   /** The record slot of each by-field (see `Aggregator.slotOf`). */
   readonly slots: Int32Array;
-  /** The id of `plan.fillnull`, a missing by-field's value. */
+  /** The id of `plan.fillnull`, a missing by-field's value; -1 when none (such a record is not counted). */
   readonly fillId: number;
   /**
    * Whether a record's group can survive the pipes at all (`Pipeline.recordFilter`): a group
@@ -236,7 +236,7 @@ export class Aggregator {
         table: new GroupTable(plan.by.length),
         groups: [],
         slots: Int32Array.from(plan.by, (f) => this.slotFor(f, plan.span)),
-        fillId: this.idOf(plan.fillnull),
+        fillId: plan.fillnull === null ? -1 : this.idOf(plan.fillnull),
         filter: uses.get(planKey(plan)) === 1 ? (pipeline?.recordFilter ?? null) : null,
         passed: new Map(),
       };
@@ -439,7 +439,9 @@ export class Aggregator {
     const field = unit.plan.by[i] as string;
     if (field === "_time") return this.byText(unit, i, this.byId(unit, record, i));
     return (
-      (record.fields as Readonly<Partial<Record<string, string>>>)[field] ?? unit.plan.fillnull
+      (record.fields as Readonly<Partial<Record<string, string>>>)[field] ??
+      unit.plan.fillnull ??
+      ""
     );
   }
 
@@ -505,6 +507,8 @@ export class Aggregator {
   /** Counts `record` in its group of `unit` (see `ids`). */
   private update(unit: Unit, record: CimRecord): void {
     const plan = unit.plan;
+    // no fillnull_value: tstats omits a record missing a by-field
+    if (unit.fillId === -1 && lacksByField(plan, record)) return;
     if (unit.filter !== null && !this.kept(unit, unit.filter, record)) return;
     const tuple = this.tuple;
     for (let i = 0; i < plan.by.length; i++) tuple[i] = this.byId(unit, record, i);
@@ -547,11 +551,11 @@ export class Aggregator {
    */
   private byText(unit: Unit, i: number, id: number): string {
     const plan = unit.plan;
-    if (id === -1) return plan.fillnull;
+    if (id === -1) return plan.fillnull ?? NO_FILL;
     if (plan.by[i] !== "_time") return this.texts[id] as string;
     let text = this.startTexts[id];
     if (text === undefined) {
-      text = iso(this.starts[id] as number) ?? plan.fillnull;
+      text = iso(this.starts[id] as number) ?? plan.fillnull ?? NO_FILL;
       this.startTexts[id] = text;
     }
     return text;
@@ -842,4 +846,14 @@ export class Aggregator {
       return [];
     }
   }
+}
+
+/** The text of a missing `_time` by-value when the search sets no `fillnull_value`. */
+const NO_FILL = "null";
+
+/** Whether `record` lacks one of the plan's by-fields (`_time` aside: every record has one). */
+function lacksByField(plan: TstatsPlan, record: CimRecord): boolean {
+  const fields = record.fields as Readonly<Partial<Record<string, string>>>;
+  for (const field of plan.by) if (field !== "_time" && fields[field] === undefined) return true;
+  return false;
 }

@@ -145,7 +145,7 @@ function compilePlan(search: TstatsSearch, dm: DatamodelSpec): TstatsPlan {
     by,
     span: search.span === undefined ? null : spanMs(search.span),
     aggregates,
-    fillnull: search.options.fillnull_value ?? "null",
+    fillnull: search.options.fillnull_value ?? null,
     match: compileExpr(search.where, dm),
     literals: requiredLiterals(search.where, dm, names),
     literalFields: literalFields(search.where, dm),

@@ -43,8 +43,11 @@ export interface TstatsPlan {
   /** Bucket size in ms for a `_time` by-field (`span=1h`); null groups by exact time. */
   readonly span: number | null;
   readonly aggregates: readonly AggregateSpec[];
-  /** Value given to a missing by-field (`fillnull_value`). */
-  readonly fillnull: string;
+  /**
+   * Value given to a missing by-field (`fillnull_value`); null when the search sets none, and
+   * then a record missing a by-field is not counted, as tstats omits it.
+   */
+  readonly fillnull: string | null;
   readonly match: (read: FieldReader) => boolean;
   /**
    * Lower-cased literals one of which every matching record holds in a verbatim field, or null

@@ -44,6 +44,15 @@ function rec(fields: ProcessRecord["fields"], iso: string, line: number): Proces
 }
 
 describe("Aggregator (tstats count min(_time) max(_time) by ...)", () => {
+  it("without fillnull_value, omits a record missing a by-field, as tstats does", () => {
+    const agg = new Aggregator([{ ...rule("a", () => true), fillnull: null }]);
+    agg.add(rec({ dest: "h1", user: "u" }, "2024-01-01T00:00:05Z", 10));
+    agg.add(rec({ dest: "h1" }, "2024-01-01T00:00:06Z", 20));
+    agg.add(rec({ user: "u" }, "2024-01-01T00:00:07Z", 30));
+    const f = agg.findings({ uri: "s3://b/k" });
+    expect(f.map((x) => [x.fields, x.count])).toEqual([[{ dest: "h1", user: "u" }, 1]]);
+  });
+
   it("groups by exact by-values, fills missing ones with null, tracks count, times and lines", () => {
     const agg = new Aggregator([rule("a", () => true)]);
     agg.add(rec({ dest: "h1", user: "CORP\\bob" }, "2024-01-01T00:00:05Z", 10));

@@ -50,6 +50,9 @@ function extreme(values: readonly Scalar[], sign: 1 | -1): Value {
   return [...values].sort((a, b) => sign * compareScalars(b, a))[0] ?? null;
 }
 
+/** Values `list()` keeps, as Splunk's `list_maxsize` default does. */
+const LIST_MAX = 100;
+
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The stats functions, over the values of a field in a group (and the group's row count). */
@@ -57,7 +60,8 @@ const REDUCERS: Readonly<Record<string, Reducer>> = {
   count: (values) => values.length,
   dc: (values) => new Set(values.map(toText)).size,
   values: (values) => fromList([...new Set(values.map(toText))].sort(byText)),
-  list: (values) => fromList(values.map(toText)),
+  // Splunk returns the first 100 values only ("Multivalue stats and chart functions")
+  list: (values) => fromList(values.slice(0, LIST_MAX).map(toText)),
   sum: (values) => {
     const ns = numbers(values);
     return ns.length === 0 ? null : ns.reduce((a, b) => a + b, 0);

@@ -80,6 +80,24 @@ describe("stats after tstats", () => {
     expect(rows[1]?.computed).not.toHaveProperty("sd");
   });
 
+  it("keeps the first 100 values of list(), as Splunk does", () => {
+    const spec: RowSpec = { ...SPEC, by: ["Processes.dest", "Processes.process_id"] };
+    const groups = Array.from({ length: 150 }, (_, i) => ({
+      by: ["h1", String(i)],
+      count: 1,
+      minTime: T0,
+      maxTime: T0,
+      aggregates: undefined,
+    }));
+    const rows = compilePipes(
+      ["rename Processes.* as *", "stats list(process_id) as pids by dest"],
+      spec,
+    ).run(groups, () => {});
+    const pids = rows[0]?.computed?.pids as string[];
+    expect(pids).toHaveLength(100);
+    expect(pids.slice(0, 3)).toEqual(["0", "1", "2"]);
+  });
+
   it("groups by _time and shows it as ISO-8601", () => {
     const spec: RowSpec = { ...SPEC, by: ["_time", "Processes.dest"] };
     const rows = compilePipes(["stats count by _time"], spec).run(
