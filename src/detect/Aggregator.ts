@@ -759,7 +759,7 @@ export class Aggregator {
         keep === undefined
           ? main.groups
           : main.groups.filter((t) => keep((i) => this.valueAt(main, t, i)));
-      const groups = kept.map((t) => this.resolve(main, t));
+      const groups = this.tstatsRows(rule, main, kept);
       const results = groups.map((g) => g.acc?.result());
       for (const row of this.piped(rule, groups, results, subsearches)) {
         list.push(buildFinding(rule, groups, results, row, source));
@@ -796,6 +796,18 @@ export class Aggregator {
       all.set(k, rows);
       return rows;
     };
+  }
+
+  /**
+   * A rule's own groups as its pipes receive them: in tstats order (by their by-values), as
+   * Splunk gives them to pipes whose result depends on row order (`dedup` keeps the first row,
+   * `first()`/`list()`). Pipes that only format the count and times (`timeOnly`) take them as
+   * they come: their rows do not depend on the order, and findings are sorted in the end.
+   */
+  private tstatsRows(rule: CompiledRule, main: Unit, tallies: readonly Tally[]): Group[] {
+    if (rule.pipeline === undefined || rule.pipeline.timeOnly)
+      return tallies.map((t) => this.resolve(main, t));
+    return this.inOrder(main, tallies);
   }
 
   /** Groups resolved, in the order tstats returns them (by their by-values). */

@@ -302,6 +302,49 @@ describe("security_content detections with pipes after tstats, end to end", () =
   });
 });
 
+describe("pipes whose result depends on row order", () => {
+  it("see tstats' rows sorted by their by-values, not in the order they were first seen", async () => {
+    const macros = await loadMacros([join(SC, "macros")]);
+    const compile = (id: string, pipes: string): CompiledRule => {
+      const load = compileDetection(
+        {
+          id,
+          name: id,
+          search: `| tstats count from datamodel=Endpoint.Processes by Processes.dest Processes.process_name | \`drop_dm_object_name(Processes)\` ${pipes}`,
+        },
+        `${id}.yml`,
+        macros,
+      );
+      if (load.status !== "ok") throw new Error(load.reason);
+      return load.rule;
+    };
+    const agg = new Aggregator([
+      compile("dedup", "| dedup process_name"),
+      compile("first", "| stats first(dest) as d list(dest) as all by process_name"),
+    ]);
+    // zeta is seen first; Splunk's tstats returns alpha's row first
+    for (const [dest, line] of [
+      ["zeta", 1],
+      ["alpha", 2],
+    ] as const)
+      agg.add({
+        datamodel: "Endpoint.Processes",
+        fields: { dest, process_name: "a.exe" },
+        time: Date.UTC(2026, 2, 2, 0, line),
+        position: { line },
+      });
+    const f = agg.findings({ uri: "file:///x" });
+    expect(f.find((x) => x.detection.id === "dedup")?.fields).toEqual({
+      dest: "alpha",
+      process_name: "a.exe",
+    });
+    expect(f.find((x) => x.detection.id === "first")?.computed).toMatchObject({
+      d: "alpha",
+      all: ["alpha", "zeta"],
+    });
+  });
+});
+
 describe("a pipe that throws at run time", () => {
   it("is counted as a rule fault; the rule's other rows and other rules still give findings", async () => {
     const macros = await loadMacros([join(SC, "macros")]);
