@@ -302,22 +302,29 @@ describe("security_content detections with pipes after tstats, end to end", () =
   });
 });
 
+/** Compiles `| tstats <head> | drop_dm_object_name(Processes) <pipes>` as detection `id`. */
+async function compiler(head: string): Promise<(id: string, pipes: string) => CompiledRule> {
+  const macros = await loadMacros([join(SC, "macros")]);
+  return (id, pipes) => {
+    const load = compileDetection(
+      {
+        id,
+        name: id,
+        search: `| tstats ${head} | \`drop_dm_object_name(Processes)\` ${pipes}`,
+      },
+      `${id}.yml`,
+      macros,
+    );
+    if (load.status !== "ok") throw new Error(load.reason);
+    return load.rule;
+  };
+}
+
 describe("pipes whose result depends on row order", () => {
   it("see tstats' rows sorted by their by-values, not in the order they were first seen", async () => {
-    const macros = await loadMacros([join(SC, "macros")]);
-    const compile = (id: string, pipes: string): CompiledRule => {
-      const load = compileDetection(
-        {
-          id,
-          name: id,
-          search: `| tstats count from datamodel=Endpoint.Processes by Processes.dest Processes.process_name | \`drop_dm_object_name(Processes)\` ${pipes}`,
-        },
-        `${id}.yml`,
-        macros,
-      );
-      if (load.status !== "ok") throw new Error(load.reason);
-      return load.rule;
-    };
+    const compile = await compiler(
+      "count from datamodel=Endpoint.Processes by Processes.dest Processes.process_name",
+    );
     const agg = new Aggregator([
       compile("dedup", "| dedup process_name"),
       compile("first", "| stats first(dest) as d list(dest) as all by process_name"),
@@ -347,20 +354,9 @@ describe("pipes whose result depends on row order", () => {
 
 describe("a pipe that throws at run time", () => {
   it("is counted as a rule fault; the rule's other rows and other rules still give findings", async () => {
-    const macros = await loadMacros([join(SC, "macros")]);
-    const compile = (id: string, pipes: string): CompiledRule => {
-      const load = compileDetection(
-        {
-          id,
-          name: id,
-          search: `| tstats count min(_time) as firstTime max(_time) as lastTime from datamodel=Endpoint.Processes by Processes.dest Processes.process | \`drop_dm_object_name(Processes)\` ${pipes}`,
-        },
-        `${id}.yml`,
-        macros,
-      );
-      if (load.status !== "ok") throw new Error(load.reason);
-      return load.rule;
-    };
+    const compile = await compiler(
+      "count min(_time) as firstTime max(_time) as lastTime from datamodel=Endpoint.Processes by Processes.dest Processes.process",
+    );
     // the regex is built from a field, and "(" is not a valid one
     const faulty = compile("faulty", '| where match(process, "(?i)" . dest)');
     const fine = compile("fine", "| where count > 0");
