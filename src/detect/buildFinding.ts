@@ -108,7 +108,7 @@ export function buildFinding(
       ...fields,
       ...row.text,
     }),
-    count: g.count,
+    count: row.count ?? g.count,
     firstTime: iso(g.minTime),
     lastTime: iso(g.maxTime),
     fields,

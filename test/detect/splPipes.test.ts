@@ -352,6 +352,37 @@ describe("pipes whose result depends on row order", () => {
   });
 });
 
+describe("a stats that regroups tstats' rows", () => {
+  it("gives the finding its own count (rows, as Splunk shows it), or the events when it has none", async () => {
+    const compile = await compiler(
+      "count from datamodel=Endpoint.Processes by Processes.dest Processes.process_name Processes.process_id",
+    );
+    const agg = new Aggregator([
+      compile("rows", "| stats count dc(process_name) as n by dest"),
+      compile("events", "| stats values(process_name) as names by dest"),
+    ]);
+    // a.exe twice as pid 1, then as pid 2; b.exe as pid 3: 4 events, 3 tstats rows
+    const runs = [
+      ["a.exe", "1"],
+      ["a.exe", "1"],
+      ["a.exe", "2"],
+      ["b.exe", "3"],
+    ] as const;
+    runs.forEach(([process_name, process_id], i) => {
+      agg.add({
+        datamodel: "Endpoint.Processes",
+        fields: { dest: "h", process_name, process_id },
+        time: Date.UTC(2026, 2, 2, 0, i),
+        position: { line: i + 1 },
+      });
+    });
+    const f = agg.findings({ uri: "file:///x" });
+    const rows = f.find((x) => x.detection.id === "rows");
+    expect([rows?.count, rows?.computed?.n]).toEqual([3, 2]);
+    expect(f.find((x) => x.detection.id === "events")?.count).toBe(4);
+  });
+});
+
 describe("a pipe that throws at run time", () => {
   it("is counted as a rule fault; the rule's other rows and other rules still give findings", async () => {
     const compile = await compiler(

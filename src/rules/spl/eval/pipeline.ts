@@ -88,6 +88,11 @@ export interface PipelineRow {
    */
   readonly fields?: Readonly<Record<string, string>>;
   /**
+   * With `fields`: the regrouping's own `count` (`stats count by ...`: rows, not events), the
+   * number Splunk shows; absent when it outputs none (the finding then counts the events).
+   */
+  readonly count?: number;
+  /**
    * Fields the pipes created or changed (`eval`, `rex`, `rename` targets, `stats` results),
    * named with the datamodel prefix dropped; the by-fields, times and aggregations as tstats
    * gave them are not repeated.
@@ -519,7 +524,15 @@ export function compilePipes(
     if (item.regrouped === undefined) return { sources: item.sources, computed, text, ...variant };
     const fields: Record<string, string> = {};
     for (const [f, v] of item.regrouped) fields[plainName(f)] = byValue(plainName(f), v);
-    return { sources: item.sources, fields, computed, text: { ...fields, ...text }, ...variant };
+    const count = item.row.count;
+    return {
+      sources: item.sources,
+      fields,
+      ...(typeof count === "number" && Number.isFinite(count) ? { count } : {}),
+      computed,
+      text: { ...fields, ...text },
+      ...variant,
+    };
   };
 
   const pass = (
