@@ -1,5 +1,4 @@
 import { once } from "node:events";
-import { createWriteStream } from "node:fs";
 import { parseArgs } from "node:util";
 import { InputError } from "../input/errors.js";
 import { ParseError } from "../parse/errors.js";
@@ -7,6 +6,7 @@ import { IssueLog } from "../parse/IssueLog.js";
 import { readEvents } from "../readEvents.js";
 import { toEvtxDumpJson } from "../sinks/toEvtxDumpJson.js";
 import { commandInputs, parseCommandArgs } from "./commandArgs.js";
+import { openOutput } from "./outputFile.js";
 import { EXIT } from "./paths.js";
 import { UsageError } from "./UsageError.js";
 
@@ -90,9 +90,13 @@ export async function eventsCommand(
   if (!FORMATS.includes(format))
     throw new UsageError(`unknown --format ${values.format} (jsonl or json)`);
 
+  const output = await openOutput(values.output);
   const sources = await commandInputs(positionals, io.stderr);
-  if (sources === undefined) return EXIT.usage;
-  const file = values.output === undefined ? undefined : createWriteStream(values.output);
+  if (sources === undefined) {
+    await output?.close();
+    return EXIT.usage;
+  }
+  const file = output?.createWriteStream();
   const out = new BatchWriter(file ?? io.stdout);
   const json = format === "json";
   let written = 0;

@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { ChunkPool, type RuleFiles } from "../chunks/ChunkPool.js";
 import type { Finding } from "../detect/types.js";
@@ -9,6 +9,7 @@ import { ruleSetOptions, type ScanSummary } from "../scan.js";
 import { formatFindings, isOutputFormat, type OutputFormat } from "../sinks/formatFindings.js";
 import { formatSummary } from "../sinks/formatSummary.js";
 import { commandInputs, parseCommandArgs } from "./commandArgs.js";
+import { openOutput } from "./outputFile.js";
 import { ProgressBar } from "./ProgressBar.js";
 import { EXIT, SHIPPED } from "./paths.js";
 import { type InputOutcome, scanInput } from "./scanInput.js";
@@ -72,15 +73,20 @@ export async function scanCommand(
     throw new UsageError("no rules: --no-default-rules needs at least one --rules PATH");
   const files: RuleFiles = { rulePaths, macroPaths: [SHIPPED.macros, ...(values.macros ?? [])] };
   const jobs = jobsOf(values.jobs);
-  const sources = await commandInputs(positionals, io.stderr);
-  if (sources === undefined) return EXIT.usage;
-  // One input and --jobs N: its records are split over N workers, which load the rules while
-  // this thread does (see `ChunkPool`); more inputs are shared out whole (`scanInWorkers`).
-  const pool = jobs > 1 && sources.length === 1 ? new ChunkPool(files, jobs) : undefined;
+  const output = await openOutput(values.output);
   try {
-    return await scanSources(sources, { files, jobs, pool, format }, values, io);
+    const sources = await commandInputs(positionals, io.stderr);
+    if (sources === undefined) return EXIT.usage;
+    // One input and --jobs N: its records are split over N workers, which load the rules while
+    // this thread does (see `ChunkPool`); more inputs are shared out whole (`scanInWorkers`).
+    const pool = jobs > 1 && sources.length === 1 ? new ChunkPool(files, jobs) : undefined;
+    try {
+      return await scanSources(sources, { files, jobs, pool, format, output }, values, io);
+    } finally {
+      await pool?.close();
+    }
   } finally {
-    await pool?.close();
+    await output?.close();
   }
 }
 
@@ -96,11 +102,13 @@ async function scanSources(
     readonly jobs: number;
     readonly pool: ChunkPool | undefined;
     readonly format: OutputFormat;
+    /** `--output FILE`, opened (see `openOutput`); stdout when undefined. */
+    readonly output: FileHandle | undefined;
   },
   values: ReturnType<typeof parseArgsFor>["values"],
   io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream },
 ): Promise<number> {
-  const { files, jobs, pool, format } = run;
+  const { files, jobs, pool, format, output } = run;
   const { rulePaths, macroPaths } = files;
   let ruleSet: Awaited<ReturnType<typeof loadRules>>;
   try {
@@ -166,7 +174,7 @@ async function scanSources(
   }
   progress?.clear();
   const text = formatFindings(findings, format, io.stdout.columns);
-  if (values.output) await writeFile(values.output, text);
+  if (output) await output.writeFile(text);
   else io.stdout.write(text);
   if (!values.quiet) {
     const count = (s: RuleLoad["status"]) =>

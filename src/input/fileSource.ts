@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { open as openFile, readdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { describeFsError } from "./describeFsError.js";
 import { InputError } from "./errors.js";
 import type { ByteSource } from "./types.js";
 
@@ -11,14 +12,6 @@ import type { ByteSource } from "./types.js";
  * 256 KiB peaked at ~101 MB, 128 KiB was no lower and slower.
  */
 const READ_CHUNK = 256 * 1024;
-
-function describe(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return "no such file or directory";
-  if (code === "EACCES" || code === "EPERM") return "permission denied";
-  if (code === "EISDIR") return "is a directory";
-  return (err as Error).message;
-}
 
 /** A local file; opening checks readability first so errors name the file. */
 export function fileSource(path: string, size?: number): ByteSource {
@@ -32,7 +25,7 @@ export function fileSource(path: string, size?: number): ByteSource {
         const fh = await openFile(abs, "r");
         return createReadStream("", { fd: fh, highWaterMark: READ_CHUNK, autoClose: true });
       } catch (err) {
-        throw new InputError("unreadable", uri, describe(err), { cause: err });
+        throw new InputError("unreadable", uri, describeFsError(err), { cause: err });
       }
     },
   };
@@ -73,7 +66,7 @@ export async function* expandPaths(paths: readonly string[]): AsyncIterable<Byte
     try {
       st = await stat(p);
     } catch (err) {
-      throw new InputError("unreadable", pathToFileURL(resolve(p)).href, describe(err), {
+      throw new InputError("unreadable", pathToFileURL(resolve(p)).href, describeFsError(err), {
         cause: err,
       });
     }

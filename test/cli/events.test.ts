@@ -86,6 +86,12 @@ describe("sysmon-hunt events", () => {
     const missing = await runCli(["events", join(dir, "nope.json")]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/nope\.json: no such file or directory/);
+    const noDir = join(dir, "no/such/events.jsonl");
+    expect(await runCli(["events", "--output", noDir, dir])).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `sysmon-hunt: cannot write --output ${noDir}: no such file or directory\n`,
+    });
     const bad = await runCli(["events", "--format", "csv", dir]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown --format csv/);

@@ -106,6 +106,22 @@ describe("sysmon-hunt scan exit codes and inputs", () => {
     expect(lines[0]?.source.uri).toBe("stdin:");
   });
 
+  it("refuses an --output it cannot write with one line, before reading anything", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "cli-"));
+    const cases: [string, string][] = [
+      [join(dir, "no/such/findings.json"), "no such file or directory"],
+      [dir, "is a directory"],
+    ];
+    for (const [out, reason] of cases) {
+      const r = await runCli(["scan", "--output", out, FIXTURE]);
+      expect(r).toEqual({
+        code: 2,
+        stdout: "",
+        stderr: `sysmon-hunt: cannot write --output ${out}: ${reason}\n`,
+      });
+    }
+  });
+
   it("reports a corrupt gzip with its name, keeps the other files' findings, exits 2", async () => {
     const dir = await mkdtemp(join(tmpdir(), "cli-"));
     const bad = join(dir, "evidence.log.gz");
