@@ -3,7 +3,7 @@
 // handler each upload's S3 notification, and prints what landed in SQS and DynamoDB.
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
-import { expandPaths } from "../src/input/fileSource.js";
+import { expandPaths, type PathNotice } from "../src/input/expandPaths.js";
 import { encodeS3Key } from "../src/input/s3Notifications.js";
 import { printReadBack, startLocalPipeline, uploadFile } from "./localPipeline.js";
 import { LOCAL_NAMES } from "./localStack.js";
@@ -60,7 +60,11 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const files: string[] = [];
-  for await (const source of expandPaths(argv.length > 0 ? argv : [SAMPLE])) {
+  const onNotice = ({ severity, message }: PathNotice) => {
+    if (severity === "error") throw new Error(message);
+    process.stderr.write(`warning: ${message}\n`);
+  };
+  for await (const source of expandPaths(argv.length > 0 ? argv : [SAMPLE], onNotice)) {
     if (!source.uri.startsWith("file:"))
       throw new Error("npm start reads files, not standard input");
     files.push(fileURLToPath(source.uri));

@@ -1,5 +1,4 @@
-import { InputError } from "../input/errors.js";
-import { expandPaths } from "../input/fileSource.js";
+import { expandPaths, type PathNotice } from "../input/expandPaths.js";
 import type { ByteSource } from "../input/types.js";
 import { UsageError } from "./UsageError.js";
 
@@ -13,20 +12,22 @@ export function parseCommandArgs<T>(parse: () => T): T {
 }
 
 /**
- * The inputs the command line names (files, folders' files, `-` for stdin); undefined, once
- * the reason is printed, when a path cannot be read (the command then exits with usage).
+ * The inputs the command line names (files, folders' files, `-` for stdin). A path that cannot
+ * be read is printed on `stderr` as it is met and counted in `unreadable` (the command reads
+ * the others, then exits with usage); a warning (an empty folder) is printed unless `quiet`.
  */
 export async function commandInputs(
   paths: readonly string[],
-  stderr: NodeJS.WritableStream,
-): Promise<ByteSource[] | undefined> {
+  io: { readonly stderr: NodeJS.WritableStream; readonly quiet?: boolean | undefined },
+): Promise<{ sources: ByteSource[]; unreadable: number }> {
   const sources: ByteSource[] = [];
-  try {
-    for await (const s of expandPaths(paths)) sources.push(s);
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    stderr.write(`sysmon-hunt: ${err.message}\n`);
-    return undefined;
-  }
-  return sources;
+  let unreadable = 0;
+  const onNotice = ({ severity, message }: PathNotice) => {
+    if (severity === "error") {
+      unreadable++;
+      io.stderr.write(`sysmon-hunt: ${message}\n`);
+    } else if (!io.quiet) io.stderr.write(`sysmon-hunt: warning: ${message}\n`);
+  };
+  for await (const s of expandPaths(paths, onNotice)) sources.push(s);
+  return { sources, unreadable };
 }

@@ -91,18 +91,14 @@ export async function eventsCommand(
     throw new UsageError(`unknown --format ${values.format} (jsonl or json)`);
 
   const output = await openOutput(values.output);
-  const sources = await commandInputs(positionals, io.stderr);
-  if (sources === undefined) {
-    await output?.close();
-    return EXIT.usage;
-  }
+  const inputs = await commandInputs(positionals, { stderr: io.stderr, quiet: values.quiet });
   const file = output?.createWriteStream();
   const out = new BatchWriter(file ?? io.stdout);
   const json = format === "json";
   let written = 0;
-  let unreadable = 0;
+  let unreadable = inputs.unreadable;
   if (json) await out.write("[");
-  for (const source of sources) {
+  for (const source of inputs.sources) {
     const log = new IssueLog();
     let count = 0;
     let read: Awaited<ReturnType<typeof readEvents>> | undefined;

@@ -75,13 +75,20 @@ export async function scanCommand(
   const jobs = jobsOf(values.jobs);
   const output = await openOutput(values.output);
   try {
-    const sources = await commandInputs(positionals, io.stderr);
-    if (sources === undefined) return EXIT.usage;
+    const { sources, unreadable } = await commandInputs(positionals, {
+      stderr: io.stderr,
+      quiet: values.quiet,
+    });
     // One input and --jobs N: its records are split over N workers, which load the rules while
     // this thread does (see `ChunkPool`); more inputs are shared out whole (`scanInWorkers`).
     const pool = jobs > 1 && sources.length === 1 ? new ChunkPool(files, jobs) : undefined;
     try {
-      return await scanSources(sources, { files, jobs, pool, format, output }, values, io);
+      return await scanSources(
+        sources,
+        { files, jobs, pool, format, output, unreadable },
+        values,
+        io,
+      );
     } finally {
       await pool?.close();
     }
@@ -104,6 +111,8 @@ async function scanSources(
     readonly format: OutputFormat;
     /** `--output FILE`, opened (see `openOutput`); stdout when undefined. */
     readonly output: FileHandle | undefined;
+    /** How many command-line paths could not be read (already reported). */
+    readonly unreadable: number;
   },
   values: ReturnType<typeof parseArgsFor>["values"],
   io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream },
@@ -132,7 +141,7 @@ async function scanSources(
       : undefined;
   const findings: Finding[] = [];
   const summaries: ScanSummary[] = [];
-  let unreadable = 0;
+  let unreadable = run.unreadable;
   let events = 0;
   const record = (outcome: InputOutcome) => {
     if (outcome.kind === "unreadable") {

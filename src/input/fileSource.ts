@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
-import { open as openFile, readdir, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { open as openFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describeFsError } from "./describeFsError.js";
 import { InputError } from "./errors.js";
@@ -40,43 +40,4 @@ export function stdinSource(): ByteSource {
       return process.stdin;
     },
   };
-}
-
-async function* walk(dir: string): AsyncIterable<string> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) yield* walk(p);
-    else if (e.isFile()) yield p;
-  }
-}
-
-/**
- * Expands command-line paths into sources: files as given, directories recursively (sorted,
- * so runs are reproducible), `-` as stdin. A path that does not exist throws `InputError`.
- */
-export async function* expandPaths(paths: readonly string[]): AsyncIterable<ByteSource> {
-  for (const p of paths) {
-    if (p === "-") {
-      yield stdinSource();
-      continue;
-    }
-    let st: Awaited<ReturnType<typeof stat>>;
-    try {
-      st = await stat(p);
-    } catch (err) {
-      throw new InputError("unreadable", pathToFileURL(resolve(p)).href, describeFsError(err), {
-        cause: err,
-      });
-    }
-    if (st.isDirectory()) {
-      for await (const f of walk(p)) {
-        const fst = await stat(f);
-        yield fileSource(f, fst.size);
-      }
-    } else {
-      yield fileSource(p, st.size);
-    }
-  }
 }

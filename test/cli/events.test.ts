@@ -83,9 +83,10 @@ describe("sysmon-hunt events", () => {
     expect(ok.stdout).toBe("");
     const written = JSON.parse(await readFile(out, "utf8")) as DumpEvent;
     expect(written.Event.System.EventRecordID).toBe(33534161);
-    const missing = await runCli(["events", join(dir, "nope.json")]);
+    const missing = await runCli(["events", join(dir, "nope.json"), `${SIGMA_CASE}.json`]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/nope\.json: no such file or directory/);
+    expect(missing.stderr).toMatch(/^sysmon-hunt: \S+\/nope\.json: no such file or directory\n/);
+    expect(JSON.parse(missing.stdout)).toEqual(written);
     const noDir = join(dir, "no/such/events.jsonl");
     expect(await runCli(["events", "--output", noDir, dir])).toEqual({
       code: 2,

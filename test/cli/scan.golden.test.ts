@@ -77,6 +77,16 @@ describe("sysmon-hunt scan exit codes and inputs", () => {
     );
   });
 
+  it("reports an unreadable path as it is met, scans the other inputs, then exits 2", async () => {
+    const r = await runCli(["scan", "--format", "jsonl", "no/such file.log", FIXTURE]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split("\n")[0]).toBe(
+      `sysmon-hunt: ${ROOT_URI}/no/such%20file.log: no such file or directory`,
+    );
+    expect(r.stderr).toContain("Scanned 1 file(s)");
+    expect(r.stdout.trim().split("\n")).toHaveLength(7);
+  });
+
   it("exits 2 for usage errors", async () => {
     for (const args of [
       ["scan"],
