@@ -2,13 +2,14 @@ import { parseArgs } from "node:util";
 import { runsOnEveryRecord } from "../detect/RuleIndex.js";
 import type { Finding } from "../detect/types.js";
 import { fileSource } from "../input/fileSource.js";
-import { loadMacros, loadRules, type RuleSet } from "../rules/loadRules.js";
+import type { RuleSet } from "../rules/loadRules.js";
 import { type RuleTestExpectation, readRuleTests } from "../rules/ruleTests.js";
 import { runsOnEveryEvent } from "../rules/sigma/SigmaIndex.js";
 import type { SigmaLoad, SigmaRule } from "../rules/sigma/types.js";
 import type { CompiledRule, RuleLoad } from "../rules/types.js";
 import { scanSource } from "../scan.js";
 import { parseCommandArgs } from "./commandArgs.js";
+import { loadRuleSet } from "./loadRuleSet.js";
 import { EXIT, SHIPPED } from "./paths.js";
 import { UsageError } from "./UsageError.js";
 
@@ -92,13 +93,8 @@ function options(argv: readonly string[]) {
   );
 }
 
-async function load(values: ReturnType<typeof options>["values"]): Promise<RuleSet> {
-  try {
-    const macros = await loadMacros([SHIPPED.macros, ...(values.macros ?? [])]);
-    return await loadRules(values.rules ?? [SHIPPED.rules], macros);
-  } catch (err) {
-    throw new UsageError(`cannot read rules: ${(err as Error).message}`, { cause: err });
-  }
+function load(values: ReturnType<typeof options>["values"]): Promise<RuleSet> {
+  return loadRuleSet(values.rules ?? [SHIPPED.rules], [SHIPPED.macros, ...(values.macros ?? [])]);
 }
 
 function sigmaEntry(l: SigmaLoad): LintEntry {

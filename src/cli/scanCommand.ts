@@ -3,12 +3,12 @@ import { parseArgs } from "node:util";
 import { ChunkPool, type RuleFiles } from "../chunks/ChunkPool.js";
 import type { Finding } from "../detect/types.js";
 import type { ByteSource } from "../input/types.js";
-import { loadMacros, loadRules } from "../rules/loadRules.js";
 import type { RuleLoad } from "../rules/types.js";
 import { ruleSetOptions, type ScanSummary } from "../scan.js";
 import { formatFindings, isOutputFormat, type OutputFormat } from "../sinks/formatFindings.js";
 import { formatSummary } from "../sinks/formatSummary.js";
 import { commandInputs, parseCommandArgs } from "./commandArgs.js";
+import { loadRuleSet } from "./loadRuleSet.js";
 import { openOutput } from "./outputFile.js";
 import { ProgressBar } from "./ProgressBar.js";
 import { EXIT, SHIPPED } from "./paths.js";
@@ -119,14 +119,8 @@ async function scanSources(
 ): Promise<number> {
   const { files, jobs, pool, format, output } = run;
   const { rulePaths, macroPaths } = files;
-  let ruleSet: Awaited<ReturnType<typeof loadRules>>;
-  try {
-    // A missing --macros folder is a usage error like a missing --rules one.
-    const macros = await loadMacros(macroPaths);
-    ruleSet = await loadRules(rulePaths, macros);
-  } catch (err) {
-    throw new UsageError(`cannot read rules: ${(err as Error).message}`, { cause: err });
-  }
+  // A missing --macros folder is a usage error like a missing --rules one.
+  const ruleSet = await loadRuleSet(rulePaths, macroPaths);
   for (const l of [...ruleSet.loads, ...ruleSet.sigmaLoads])
     if (l.status !== "ok" && !values.quiet)
       io.stderr.write(`sysmon-hunt: rule ${describeLoad(l)}\n`);

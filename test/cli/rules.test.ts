@@ -47,6 +47,20 @@ describe("sysmon-hunt rules lint", () => {
     expect(text.stdout).toContain("2 of the ok rules run on every event of a type they read");
   });
 
+  it("names a --rules or --macros path it cannot read in one line, as scan does", async () => {
+    for (const args of [
+      ["rules", "lint", "--rules", "/nonexistent-rules"],
+      ["rules", "lint", "--macros", "/nonexistent-rules"],
+      ["scan", "--rules", "/nonexistent-rules", "-"],
+    ]) {
+      expect(await runCli(args), args.join(" ")).toEqual({
+        code: 2,
+        stdout: "",
+        stderr: "sysmon-hunt: cannot read rules: /nonexistent-rules: no such file or directory\n",
+      });
+    }
+  });
+
   it("reports unsupported rules with their reason and totals", async () => {
     const dir = await mkdtemp(join(tmpdir(), "lint-"));
     await writeFile(
