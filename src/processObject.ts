@@ -5,6 +5,7 @@ import type { ChunkPool } from "./chunks/ChunkPool.js";
 import { CHUNK_ERRORS } from "./chunks/errors.js";
 import { sortFindings } from "./detect/sortFindings.js";
 import { InputError } from "./input/errors.js";
+import { withoutInput } from "./input/inputMessage.js";
 import type { S3ObjectRef } from "./input/s3Notifications.js";
 import { S3_ERRORS, s3Source, s3Uri, withIdentity } from "./input/s3Source.js";
 import type { ParseInterest } from "./parse/types.js";
@@ -140,10 +141,7 @@ export async function processObject(
     const s = result.summary;
     if (s.error !== undefined && retryable(s.error)) {
       // the scan's messages already name the object
-      const message = s.error.message.startsWith(`${uri}: `)
-        ? s.error.message.slice(uri.length + 2)
-        : s.error.message;
-      throw new InputError(s.error.code, uri, message);
+      throw new InputError(s.error.code, uri, withoutInput(uri, s.error.message));
     }
     const findings = result.findings.map((f) => fitFinding(f));
     const summary = scannedSummary(obj, s, elapsed(started), new Date());

@@ -3,6 +3,7 @@ import type { Aggregator, SecondPass } from "./detect/Aggregator.js";
 import { parseInterest, planInterest } from "./detect/parseInterest.js";
 import type { Finding, SourceRef } from "./detect/types.js";
 import { EventScan, type RuleFindings } from "./EventScan.js";
+import { aboutInput, withoutInput } from "./input/inputMessage.js";
 import type { ByteSource } from "./input/types.js";
 import { type ContentPart, unwrapParts } from "./input/unwrap.js";
 import type { compileCimMapper } from "./model/toCimRecord.js";
@@ -144,7 +145,7 @@ function scanError(err: unknown, uri: string): { code: string; message: string }
   const message = e.message ?? String(err);
   return {
     code: typeof e.code === "string" ? e.code : "read-failed",
-    message: message.startsWith(`${uri}: `) ? message : `${uri}: ${message}`,
+    message: aboutInput(uri, withoutInput(uri, message)),
   };
 }
 
@@ -221,7 +222,10 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
         const { code, message } = scanError(err, source.uri);
         error = {
           code: SCAN_ERRORS.secondPass,
-          message: `${source.uri}: second pass for join detections: ${message.slice(source.uri.length + 2)}`,
+          message: aboutInput(
+            source.uri,
+            `second pass for join detections: ${withoutInput(source.uri, message)}`,
+          ),
           ...(code === "read-failed" ? {} : { cause: code }),
         };
       }

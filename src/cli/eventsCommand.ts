@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { parseArgs } from "node:util";
 import { InputError } from "../input/errors.js";
+import { aboutInput } from "../input/inputMessage.js";
 import { ParseError } from "../parse/errors.js";
 import { IssueLog } from "../parse/IssueLog.js";
 import { readEvents } from "../readEvents.js";
@@ -114,14 +115,14 @@ export async function eventsCommand(
       if (!(err instanceof InputError) && !(err instanceof ParseError)) throw err;
       unreadable++;
       io.stderr.write(
-        `sysmon-hunt: ${err instanceof InputError ? err.message : `${source.uri}: ${err.message}`}\n`,
+        `sysmon-hunt: ${err instanceof InputError ? err.message : aboutInput(source.uri, err.message)}\n`,
       );
     }
     // The format of an archive's members is known once they have been read.
     const label = read === undefined ? "" : [...read.wrappers, read.format].join("+");
     if (!values.quiet)
       io.stderr.write(
-        `sysmon-hunt: ${source.uri}: ${label || "unread"}, ${count} events${describeIssues(log)}\n`,
+        `sysmon-hunt: ${aboutInput(source.uri, `${label || "unread"}, ${count} events${describeIssues(log)}`)}\n`,
       );
   }
   if (json) await out.write(written === 0 ? "]\n" : "\n]\n");

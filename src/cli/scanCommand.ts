@@ -2,6 +2,7 @@ import type { FileHandle } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { ChunkPool, type RuleFiles } from "../chunks/ChunkPool.js";
 import type { Finding } from "../detect/types.js";
+import { aboutInput } from "../input/inputMessage.js";
 import type { ByteSource } from "../input/types.js";
 import type { RuleLoad } from "../rules/types.js";
 import { ruleSetOptions, type ScanSummary } from "../scan.js";
@@ -153,7 +154,7 @@ async function scanSources(
       unreadable++;
       progress?.clear();
       io.stderr.write(
-        `sysmon-hunt: ${result.summary.error?.message ?? `${result.summary.uri}: read failed`}\n`,
+        `sysmon-hunt: ${result.summary.error?.message ?? aboutInput(result.summary.uri, "read failed")}\n`,
       );
     }
   };

@@ -1,4 +1,5 @@
 import { SysmonHuntError } from "../errors.js";
+import { aboutInput } from "./inputMessage.js";
 
 /** The bytes of an input could not be read: missing file, forbidden object, corrupt wrapper. */
 export class InputError extends SysmonHuntError {
@@ -6,7 +7,7 @@ export class InputError extends SysmonHuntError {
   readonly uri: string;
 
   constructor(code: string, uri: string, message: string, options?: { cause?: unknown }) {
-    super(code, `${uri}: ${message}`, options);
+    super(code, aboutInput(uri, message), options);
     this.name = "InputError";
     this.uri = uri;
   }

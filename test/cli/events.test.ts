@@ -75,6 +75,14 @@ describe("sysmon-hunt events", () => {
     expect(again.stderr).toBe("");
   });
 
+  it("names standard input stdin: in its line, and in an error", async () => {
+    const r = await runCli(["events", "-"], XML + XML);
+    expect(r).toMatchObject({ code: 0, stderr: "sysmon-hunt: stdin: xml, 2 events\n" });
+    const bad = await runCli(["events", "-"], gzipSync(XML).subarray(0, 20));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.split("\n")[0]).toMatch(/^sysmon-hunt: stdin: gzip stream is corrupt/);
+  });
+
   it("writes --output, and exits 2 naming an unreadable input or a bad option", async () => {
     const dir = await inputs();
     const out = join(dir, "events.jsonl");
