@@ -1,3 +1,5 @@
+import { plural } from "../plural.js";
+
 /** Redraws at most this often, and only once a scan has run this long. */
 const PROGRESS = { intervalMs: 100, showAfterMs: 1000 } as const;
 
@@ -36,7 +38,7 @@ export class ProgressBar {
       pct === undefined
         ? ""
         : `[${"#".repeat(Math.round((pct / 100) * width)).padEnd(width, ".")}] ${pct.toFixed(0).padStart(3)}% `;
-    const text = `${bar}${(bytes / 1024 / 1024).toFixed(1)} MB, ${events.toLocaleString("en-US")} events, ${mbps.toFixed(1)} MB/s`;
+    const text = `${bar}${(bytes / 1024 / 1024).toFixed(1)} MB, ${plural(events, "event", events.toLocaleString("en-US"))}, ${mbps.toFixed(1)} MB/s`;
     this.out.write(`\r${text.padEnd(78)}`);
   }
 

@@ -4,6 +4,7 @@ import { InputError } from "../input/errors.js";
 import { aboutInput } from "../input/inputMessage.js";
 import { ParseError } from "../parse/errors.js";
 import { IssueLog } from "../parse/IssueLog.js";
+import { plural } from "../plural.js";
 import { readEvents } from "../readEvents.js";
 import { toEvtxDumpJson } from "../sinks/toEvtxDumpJson.js";
 import { commandInputs, parseCommandArgs } from "./commandArgs.js";
@@ -122,7 +123,7 @@ export async function eventsCommand(
     const label = read === undefined ? "" : [...read.wrappers, read.format].join("+");
     if (!values.quiet)
       io.stderr.write(
-        `sysmon-hunt: ${aboutInput(source.uri, `${label || "unread"}, ${count} events${describeIssues(log)}`)}\n`,
+        `sysmon-hunt: ${aboutInput(source.uri, `${label || "unread"}, ${plural(count, "event")}${describeIssues(log)}`)}\n`,
       );
   }
   if (json) await out.write(written === 0 ? "]\n" : "\n]\n");

@@ -1,4 +1,5 @@
 import { FINDINGS_LOCALE } from "../detect/sortFindings.js";
+import { plural } from "../plural.js";
 import type { ScanSummary } from "../scan.js";
 
 const n = (x: number) => x.toLocaleString("en-US");
@@ -48,7 +49,7 @@ export function formatSummary(t: RunTotals): string {
   const skippedTotal = Object.values(skipped).reduce((a, b) => a + b, 0);
   const failed = t.summaries.filter((s) => s.status === "error").length;
   const lines = [
-    `Scanned ${n(t.summaries.length)} file(s), ${mb(bytes)}, ${n(events)} events in ${t.seconds.toFixed(2)} s` +
+    `Scanned ${n(t.summaries.length)} file(s), ${mb(bytes)}, ${plural(events, "event", n(events))} in ${t.seconds.toFixed(2)} s` +
       (failed > 0 ? ` (${failed} could not be read to the end)` : ""),
     `  events by type: ${events === 0 ? "none" : counts(byType)}`,
     `  parse errors: ${n(errorTotal)}${errorTotal > 0 ? ` (${counts(errors)})` : ""}; skipped: ${n(skippedTotal)}${skippedTotal > 0 ? ` (${counts(skipped)})` : ""}`,

@@ -52,7 +52,7 @@ describe("sysmon-hunt events", () => {
     expect(events[0]?.Event.EventData).toEqual({ Image: "C:\\x.exe", CommandLine: "x -a" });
     expect(events[2]?.Event.EventData?.CommandLine).toBe("netstat -a");
     expect(r.stderr).toContain("a-nxlog.zip: zip+json, 2 events; 1 malformed-json");
-    expect(r.stderr).toContain("b-security.tgz: gzip+tar+xml, 1 events");
+    expect(r.stderr).toContain("b-security.tgz: gzip+tar+xml, 1 event\n");
   });
 
   it("--format json writes one array, and its output reads back to the same events", async () => {

@@ -39,6 +39,16 @@ describe("rule faults are reported, not only counted", () => {
     expect(clean).not.toContain("rule faults");
   });
 
+  it("the CLI summary counts one event as '1 event'", () => {
+    const one = formatSummary({
+      summaries: [{ ...summary(0), events: 1, eventsByType: { "Sysmon 1": 1 } }],
+      rules,
+      findings: 0,
+      seconds: 1,
+    });
+    expect(one.split("\n")[0]).toBe("Scanned 1 file(s), 2.0 KB, 1 event in 1.00 s");
+  });
+
   it("the SQS scan summary carries rule_faults (0 for a skipped object)", () => {
     const now = new Date("2026-01-01T00:00:00Z");
     expect(scannedSummary(obj, summary(4), 5, now).rule_faults).toBe(4);

@@ -1,3 +1,4 @@
+import { plural } from "../../plural.js";
 import type { ParseIssue } from "../types.js";
 import { Chunk } from "./Chunk.js";
 import { crc32, crc32Of2 } from "./crc32.js";
@@ -77,7 +78,7 @@ export class EvtxFile {
     } else {
       this.issue(
         "chunk-slack",
-        `${where}: past the header's ${this.headerChunks} chunks and not a chunk; skipped`,
+        `${where}: past the header's ${plural(this.headerChunks, "chunk")} and not a chunk; skipped`,
         index,
         "skip",
       );
@@ -139,7 +140,7 @@ export class EvtxFile {
     if (this.chunksSeen < this.headerChunks) {
       this.issue(
         "truncated-file",
-        `file header lists ${this.headerChunks} chunks but the file holds ${this.chunksSeen}`,
+        `file header lists ${plural(this.headerChunks, "chunk")} but the file holds ${this.chunksSeen}`,
         this.chunksSeen,
       );
     }
