@@ -1,15 +1,8 @@
-import { eventReader, type ReadEvent } from "./eventReader.js";
+import { readEventXml } from "./fastEventXml.js";
 import { latin1ToUtf8 } from "./latin1.js";
-import type { ParseInterest, ParseIssue, ParseOptions, WinEvent } from "./types.js";
-import {
-  EVENT_CLOSE,
-  EVENT_OPEN,
-  endsEventName,
-  findEventStart,
-  lastEventStart,
-} from "./xmlEventTags.js";
-
-export { EVENT_OPEN, endsEventName };
+import { parseEventHeader } from "./parseEventHeader.js";
+import type { EventXmlError } from "./parseEventXml.js";
+import type { EventPosition, ParseInterest, ParseIssue, ParseOptions, WinEvent } from "./types.js";
 
 /**
  * Chunks are turned into text in pieces of whole lines about this long: below V8's large-object
@@ -26,6 +19,26 @@ const TEXT_PIECE = 16 * 1024;
 /** An `<Event>` longer than this is reported and dropped instead of growing memory. */
 export const XML_LIMITS = { maxEventChars: 4 * 1024 * 1024 } as const;
 
+/** How an event's start tag begins (see `endsEventName`). */
+export const EVENT_OPEN = "<Event";
+const EVENT_CLOSE = "</Event>";
+
+/** Whether the character code after `<Event` ends the tag's name: `<Event`, not `<EventData`, `<EventID`, `<Events`. */
+export function endsEventName(c: number | undefined): boolean {
+  return c === 32 || c === 62 || c === 9 || c === 13 || c === 10 || c === 47;
+}
+
+/** Index of the next `<Event` start tag (not `<EventData`, `<EventID`) at or after `from`. */
+function findEventStart(line: string, from: number): number {
+  let i = line.indexOf(EVENT_OPEN, from);
+  while (i !== -1) {
+    const c = line.charCodeAt(i + EVENT_OPEN.length);
+    if (endsEventName(c) || Number.isNaN(c)) return i;
+    i = line.indexOf(EVENT_OPEN, i + EVENT_OPEN.length);
+  }
+  return -1;
+}
+
 /** Text outside events that is expected in these logs and is not worth an issue. */
 function isWrapperText(text: string): boolean {
   return (
@@ -41,6 +54,56 @@ function isWrapperText(text: string): boolean {
  * pretty-printed across lines, CRLF) and reports everything else once as a `ParseIssue`.
  * Stateful across `push` calls so that lines can arrive in any chunking.
  */
+type ReadEvent = (xml: string, position: EventPosition) => WinEvent | EventXmlError;
+
+/** The number in the first `<EventID>` (attributes allowed), or undefined when it is not plain digits. */
+function quickEventId(xml: string): number | undefined {
+  const at = xml.indexOf("<EventID");
+  if (at === -1) return undefined;
+  const c = xml.charCodeAt(at + 8);
+  const start = c === 62 ? at + 9 : c === 32 ? xml.indexOf(">", at) + 1 : 0;
+  if (start === 0) return undefined;
+  let n = 0;
+  let i = start;
+  for (; i < start + 6; i++) {
+    const d = xml.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    n = n * 10 + d;
+  }
+  return i > start && xml.charCodeAt(i) === 60 ? n : undefined;
+}
+
+/**
+ * Chooses, once, how events are read: in full, or header-only unless the consumer's interest
+ * says they may matter. A numeric character reference could hide a literal from `rawText`, so
+ * such events are always read in full.
+ */
+function eventReader(interest: ParseInterest | undefined): ReadEvent {
+  const full: ReadEvent = readEventXml;
+  if (interest === undefined) return full;
+  const { eventIds, rawText } = interest;
+  const at = interest.at ?? (() => true);
+  return (xml, position) => {
+    // An event to be read in full needs no header first. Why: `bench/run.ts` (m) "many
+    // rules" reads every Sysmon 1 event in full; the header cost ~20% of each such read.
+    const id = quickEventId(xml);
+    if (
+      id !== undefined &&
+      eventIds.has(id) &&
+      at(position) &&
+      (rawText === undefined || rawText.test(xml) || xml.indexOf("&#") !== -1)
+    ) {
+      return full(xml, position);
+    }
+    const header = parseEventHeader(xml, position);
+    if (header === undefined) return full(xml, position);
+    if (!eventIds.has(header.eventId) || !at(position)) return header;
+    // Literals are ASCII, so testing the latin1 text finds exactly the UTF-8 occurrences.
+    if (rawText !== undefined && !rawText.test(xml) && xml.indexOf("&#") === -1) return header;
+    return full(xml, position);
+  };
+}
+
 class EventSplitter {
   private line = 0;
   private pending: string[] = [];
@@ -77,24 +140,9 @@ class EventSplitter {
 
   /** Handles one line (without its line break); returns the events completed on it. */
   pushLine(raw: string, out: WinEvent[]): void {
-    this.pushText(raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw, out);
-  }
-
-  /**
-   * Handles the start of a line too long to hold (see `parseXmlEvents`), cut where no event
-   * ends (see `runCut`): like `pushLine`, but the next text pushed is the rest of the same line
-   * (same line number). An event still open at the cut is over the limit, so it is dropped now.
-   */
-  pushRun(text: string, out: WinEvent[]): void {
-    this.pushText(text, out);
-    this.midLine = true;
-    if (this.pending.length > 0 && this.pendingChars > XML_LIMITS.maxEventChars)
-      this.dropTooLarge();
-  }
-
-  private pushText(line: string, out: WinEvent[]): void {
     if (this.midLine) this.midLine = false;
     else this.line++;
+    const line = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
     let pos = 0;
     if (this.discarding) {
       const close = line.indexOf(EVENT_CLOSE);
@@ -115,7 +163,17 @@ class EventSplitter {
       } else if (close === -1) {
         this.pending.push(line);
         this.pendingChars += line.length + 1;
-        if (this.pendingChars > XML_LIMITS.maxEventChars) this.dropTooLarge();
+        if (this.pendingChars > XML_LIMITS.maxEventChars) {
+          this.issue(
+            "event-too-large",
+            `event longer than ${XML_LIMITS.maxEventChars} characters`,
+            this.pendingStart,
+            "error",
+          );
+          this.pending = [];
+          this.pendingChars = 0;
+          this.discarding = true;
+        }
         return;
       } else {
         this.pending.push(line.slice(0, close + EVENT_CLOSE.length));
@@ -157,25 +215,21 @@ class EventSplitter {
     }
   }
 
+  /**
+   * Handles the start of a line too long to hold (see `parseXmlEvents`): like `pushLine`, but
+   * the next text pushed is the rest of the same line (same line number).
+   */
+  pushRun(raw: string, out: WinEvent[]): void {
+    this.pushLine(raw, out);
+    this.midLine = true;
+  }
+
   /** Called once after the last line; `continues`: an event starts right after it (see `ParseOptions.piece`). */
   end(continues = false): void {
     if (this.pending.length === 0) return;
     if (continues) this.reportTruncated();
     else this.issue("truncated-event", "input ends inside an event", this.pendingStart, "error");
     this.pending = [];
-  }
-
-  /** Reports the open event as too large and skips the rest of it. */
-  private dropTooLarge(): void {
-    this.issue(
-      "event-too-large",
-      `event longer than ${XML_LIMITS.maxEventChars} characters`,
-      this.pendingStart,
-      "error",
-    );
-    this.pending = [];
-    this.pendingChars = 0;
-    this.discarding = true;
   }
 
   private reportTruncated(): void {
@@ -246,17 +300,6 @@ function pushWanted(
 }
 
 /**
- * Where a run without line breaks that has grown too long is cut, so that reading it in two
- * parts gives what reading it whole would: before its last event start (the events before it
- * are whole, or cut off by it anyway), else (inside an oversized event, or text) far enough
- * from its end that no `</Event>` or `<Event` tag is split.
- */
-function runCut(run: Buffer): number {
-  const start = lastEventStart(run);
-  return start > 0 ? start : run.length - (EVENT_CLOSE.length - 1);
-}
-
-/**
  * Windows-rendered XML events (Splunk attack_data, `wevtutil qe /f:xml`, evtxexport) from a byte
  * stream. Splits whole lines as latin1 (a line break is ASCII, so never splits a UTF-8
  * sequence), decodes UTF-8 only for events it reads, and keeps at most one partial line and
@@ -281,11 +324,8 @@ export async function* parseXmlEvents(
       if (carry.length > XML_LIMITS.maxEventChars * 4) {
         // A huge run without a line break: handed to the splitter now so the limit applies; the
         // rest of the line keeps its number.
-        const cut = runCut(carry);
-        splitter.pushRun(carry.toString("latin1", 0, cut), out);
-        carry = Buffer.from(carry.subarray(cut));
-        for (let i = 0; i < out.length; i++) yield out[i] as WinEvent;
-        out.length = 0;
+        splitter.pushRun(carry.toString("latin1"), out);
+        carry = undefined;
       }
       continue;
     }
