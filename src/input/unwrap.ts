@@ -5,6 +5,7 @@ import { tarMembers } from "./tarMembers.js";
 import type { Wrapper } from "./types.js";
 import { unescapeJsonString } from "./unescapeJsonString.js";
 import { zipMembers } from "./zipMembers.js";
+import { throughZlib } from "./zlibStream.js";
 
 /** Magic bytes of the wrappers this stage removes. */
 export const MAGIC = {
@@ -47,33 +48,15 @@ function firstNonSpace(head: Buffer): number {
   return -1;
 }
 
-async function* gunzip(stream: AsyncIterable<Buffer>, uri: string): AsyncIterable<Buffer> {
-  const z = createGunzip(GUNZIP);
-  const feed = (async () => {
-    try {
-      for await (const chunk of stream) {
-        if (!z.write(chunk)) await new Promise((r) => z.once("drain", r));
-      }
-      z.end();
-    } catch (err) {
-      z.destroy(err as Error);
-    }
-  })();
-  try {
-    for await (const chunk of z) yield chunk as Buffer;
-  } catch (err) {
-    throw new InputError(
-      "corrupt-gzip",
-      uri,
-      `gzip stream is corrupt or truncated (${(err as Error).message})`,
-      {
+function gunzip(stream: AsyncIterable<Buffer>, uri: string): AsyncIterable<Buffer> {
+  return throughZlib(
+    stream,
+    createGunzip(GUNZIP),
+    (err) =>
+      new InputError("corrupt-gzip", uri, `gzip stream is corrupt or truncated (${err.message})`, {
         cause: err,
-      },
-    );
-  } finally {
-    z.destroy();
-    await feed;
-  }
+      }),
+  );
 }
 
 async function* utf16leToUtf8(stream: AsyncIterable<Buffer>): AsyncIterable<Buffer> {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/input/errors.js";
@@ -70,6 +71,22 @@ describe("unwrap", () => {
       );
     }
   });
+
+  it("ends a gzip that fails its CRC check while its feed waits for room with an error, not a hang", async () => {
+    // inflates to the end of its first member, whose CRC is wrong; a second member follows, so
+    // that the feed has written more than zlib takes at once when the error comes
+    const bad = gzipSync(XML.repeat(1000));
+    bad.writeUInt32LE(bad.readUInt32LE(bad.length - 8) ^ 1, bad.length - 8);
+    const gz = Buffer.concat([bad, gzipSync(randomBytes(1 << 20))]);
+    const err = await unwrap(chunksOf(gz, 1 << 16), "s3://b/evidence.gz")
+      .then((u) => collect(u.stream))
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(InputError);
+    expect(err).toMatchObject({ code: "corrupt-gzip", message: /incorrect data check/ });
+  }, 5_000);
 
   it("gives an empty head for zero bytes", async () => {
     expect(await content(Buffer.alloc(0))).toMatchObject({ wrappers: [], text: "" });
