@@ -196,6 +196,8 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
           source: ref,
         });
         scan.absorb(split.states);
+        // what was read before the input broke off is counted; the error ends the scan
+        if (split.readError !== undefined) throw split.readError;
         continue;
       }
       for await (const event of partEvents(part, ordinal, {

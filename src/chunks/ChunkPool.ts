@@ -30,6 +30,11 @@ export interface SplitScan {
    * a worker fails; a rejection nobody awaits is not unhandled).
    */
   readonly built: Promise<RuleFindings[]>;
+  /**
+   * Set when reading the input failed: what it threw. The states and findings are those of
+   * everything read before it, as a scan in one thread keeps them.
+   */
+  readonly readError?: unknown;
 }
 
 /** Chunks a worker may hold at once (one being parsed, one waiting), so memory stays flat. */
@@ -188,16 +193,23 @@ export class ChunkPool {
         }
       };
       let seq = 0;
-      for await (const chunk of cutXmlChunks(stream, this.sizes)) {
-        if (failure !== undefined) throw failure;
-        const w = seq % this.members.length;
-        const member = this.members[w] as Member;
-        const queue = inFlight[w] as Promise<void>[];
-        if (queue.length >= IN_FLIGHT) await queue.shift();
-        const s = seq++;
-        queue.push(this.reply(member).then((r) => take(r, s)));
-        const message: ToWorker = { kind: "chunk", seq: s, ...chunk };
-        member.worker.postMessage(message, [chunk.bytes.buffer as ArrayBuffer]);
+      let read: { readonly error: unknown } | undefined;
+      try {
+        for await (const chunk of cutXmlChunks(stream, this.sizes)) {
+          if (failure !== undefined) break;
+          const w = seq % this.members.length;
+          const member = this.members[w] as Member;
+          const queue = inFlight[w] as Promise<void>[];
+          if (queue.length >= IN_FLIGHT) await queue.shift();
+          const s = seq++;
+          queue.push(this.reply(member).then((r) => take(r, s)));
+          const message: ToWorker = { kind: "chunk", seq: s, ...chunk };
+          member.worker.postMessage(message, [chunk.bytes.buffer as ArrayBuffer]);
+        }
+      } catch (error) {
+        // reading broke off (corrupt gzip, lost connection): the pieces read before it, the
+        // last one cut where it broke off, are scanned to the end like the whole of an input
+        read = { error };
       }
       await Promise.all(inFlight.flat());
       if (failure !== undefined) throw failure;
@@ -219,7 +231,8 @@ export class ChunkPool {
       };
       built.then(done, done);
       handedOver = true;
-      return { states: states.map((r) => r.state), owners, built };
+      const readError = read === undefined ? {} : { readError: read.error };
+      return { states: states.map((r) => r.state), owners, built, ...readError };
     } finally {
       if (!handedOver) this.busy = false;
     }

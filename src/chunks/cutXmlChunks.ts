@@ -7,6 +7,8 @@ export interface XmlChunk {
   readonly line: number;
   /** Whether the input goes on after it (with the start of an event). */
   readonly continues: boolean;
+  /** Set on the last piece when reading the input failed after it (see `ParseOptions.piece`). */
+  readonly brokenOff?: boolean;
 }
 
 /** How large pieces are; see `cutXmlChunks`. */
@@ -58,7 +60,9 @@ function joined(parts: readonly Uint8Array[], bytes: number): Buffer {
  * starting with an `<Event` start tag, so that each can be parsed on its own and yields the
  * events, positions and issues a parser of the whole input would. Every byte is in exactly one
  * piece, in order, and each piece has a buffer of its own (to be transferred to a worker).
- * Memory: about one piece and the bytes after its cut.
+ * When reading `stream` fails, the bytes read before are yielded as a last piece marked
+ * `brokenOff`, then the error is thrown: a parser of the pieces keeps what one of the whole
+ * input keeps up to that error. Memory: about one piece and the bytes after its cut.
  */
 export async function* cutXmlChunks(
   stream: AsyncIterable<Uint8Array>,
@@ -69,30 +73,38 @@ export async function* cutXmlChunks(
   let line = 1;
   // bytes held before the next try at a cut (doubled after a failed one: no quadratic copying)
   let tryAt = sizes.target;
-  for await (const chunk of stream) {
-    held.push(chunk);
-    heldBytes += chunk.byteLength;
-    if (heldBytes < tryAt) continue;
-    const buf = joined(held, heldBytes);
-    const big = buf.length >= sizes.max;
-    let cut = cutPoint(buf, big);
-    const continues = cut !== -1;
-    if (cut === -1 && big) cut = buf.lastIndexOf(10) + 1 || buf.length;
-    if (cut === -1) {
-      held = [buf];
-      tryAt = Math.min(heldBytes * 2, sizes.max);
-      continue;
+  let failed: { readonly error: unknown } | undefined;
+  try {
+    for await (const chunk of stream) {
+      held.push(chunk);
+      heldBytes += chunk.byteLength;
+      if (heldBytes < tryAt) continue;
+      const buf = joined(held, heldBytes);
+      const big = buf.length >= sizes.max;
+      let cut = cutPoint(buf, big);
+      const continues = cut !== -1;
+      if (cut === -1 && big) cut = buf.lastIndexOf(10) + 1 || buf.length;
+      if (cut === -1) {
+        held = [buf];
+        tryAt = Math.min(heldBytes * 2, sizes.max);
+        continue;
+      }
+      // copied out: the piece's buffer is transferred whole
+      const rest = Buffer.from(buf.subarray(cut));
+      held = rest.length > 0 ? [rest] : [];
+      heldBytes = rest.length;
+      tryAt = sizes.target;
+      const bytes = new Uint8Array(buf.buffer, 0, cut);
+      const first = line;
+      // counted before the piece is handed on: the receiver may transfer its buffer
+      line += countLines(bytes);
+      yield { bytes, line: first, continues };
     }
-    // copied out: the piece's buffer is transferred whole
-    const rest = Buffer.from(buf.subarray(cut));
-    held = rest.length > 0 ? [rest] : [];
-    heldBytes = rest.length;
-    tryAt = sizes.target;
-    const bytes = new Uint8Array(buf.buffer, 0, cut);
-    const first = line;
-    // counted before the piece is handed on: the receiver may transfer its buffer
-    line += countLines(bytes);
-    yield { bytes, line: first, continues };
+  } catch (error) {
+    // only reading throws here (cutting does not): what was read is still a piece
+    failed = { error };
   }
-  if (heldBytes > 0) yield { bytes: joined(held, heldBytes), line, continues: false };
+  const brokenOff = failed === undefined ? {} : { brokenOff: true };
+  if (heldBytes > 0) yield { bytes: joined(held, heldBytes), line, continues: false, ...brokenOff };
+  if (failed !== undefined) throw failed.error;
 }

@@ -2,6 +2,7 @@ import type { MessagePort } from "node:worker_threads";
 import type { SourceRef } from "../detect/types.js";
 import type { EventScanState, RuleFindings, RuleOwners, RuleSizes } from "../EventScan.js";
 import type { ParseIssue } from "../parse/types.js";
+import type { XmlChunk } from "./cutXmlChunks.js";
 
 /**
  * Messages to a `ChunkPool` worker (see `chunkWorker.ts`). Per input: `begin`, its `chunk`s,
@@ -18,13 +19,7 @@ export type ToWorker =
       readonly ports: readonly (MessagePort | null)[];
     }
   | { readonly kind: "begin"; readonly secondPass: boolean }
-  | {
-      readonly kind: "chunk";
-      readonly seq: number;
-      readonly bytes: Uint8Array;
-      readonly line: number;
-      readonly continues: boolean;
-    }
+  | ({ readonly kind: "chunk"; readonly seq: number } & XmlChunk)
   | { readonly kind: "end" }
   | { readonly kind: "split"; readonly owners: RuleOwners; readonly source: SourceRef };
 

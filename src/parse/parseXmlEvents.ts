@@ -372,6 +372,7 @@ export async function* parseXmlEvents(
       }
     }
   }
+  if (options.piece?.brokenOff === true) return;
   if (carry !== undefined && carry.length > 0) splitter.pushLine(carry.toString("latin1"), out);
   splitter.end(options.piece?.continues);
   for (let i = 0; i < out.length; i++) yield out[i] as WinEvent;

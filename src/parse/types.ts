@@ -84,9 +84,15 @@ export interface ParseOptions {
    * For a stream cut out of a larger text input (a piece scanned in a worker thread, see
    * `scanChunks`): the line number of its first byte, and whether the input goes on after it
    * with the start of an event (so an event still open at its end was cut off by that one).
-   * Honoured by the XML parser. @default { line: 1, continues: false }
+   * `brokenOff`: reading the input failed right after this piece; its text after the last line
+   * break and an event still open are dropped without an issue, as a parser whose stream
+   * throws there leaves them. Honoured by the XML parser. @default { line: 1, continues: false }
    */
-  readonly piece?: { readonly line: number; readonly continues: boolean };
+  readonly piece?: {
+    readonly line: number;
+    readonly continues: boolean;
+    readonly brokenOff?: boolean;
+  };
 }
 
 /** The shape every input format implements. */

@@ -105,6 +105,21 @@ describe("ChunkPool: one XML input scanned by worker threads", () => {
     expect(comparable(once.pooled)).toEqual(comparable(once.alone));
   }, 120_000);
 
+  it("keeps the counts and findings of what was read before a gzip breaks off, as this thread does", async () => {
+    const path = join(XML, "from-evtx/EVTX-ATTACK-SAMPLES_all_sysmon.oneline.xml.log");
+    const gz = gzipSync(await readFile(path));
+    const cut = gz.subarray(0, Math.floor(gz.length * 0.9));
+    for (const once of [{}, { once: true } as const]) {
+      const { alone, pooled } = await both(() => ({ ...memory(cut, "file:///x.log.gz"), ...once }));
+      expect(alone.summary).toMatchObject({ status: "error", error: { code: "corrupt-gzip" } });
+      expect(alone.summary.events).toBeGreaterThan(1000);
+      expect(alone.findings.length).toBeGreaterThan(0);
+      expect(comparable(pooled).summary, `once ${once.once}`).toEqual(comparable(alone).summary);
+      expect(pooled.findings.length, `once ${once.once}`).toEqual(alone.findings.length);
+      expect(comparable(pooled)).toEqual(comparable(alone));
+    }
+  }, 120_000);
+
   it("keeps the issues of a damaged input, in input order", async () => {
     const text = (
       await readFile(

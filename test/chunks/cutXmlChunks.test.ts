@@ -29,29 +29,54 @@ function awkwardLog(): string {
   return lines.join("\n");
 }
 
-async function parseWhole(bytes: Buffer) {
-  const issues: ParseIssue[] = [];
-  const events = await collect(
-    parseXmlEvents(chunksOf(bytes, 1000), { onIssue: (i) => issues.push(i) }),
-  );
-  return { events, issues };
+/** `bytes` in pieces of `size`, then (when `breaksAt` is set) an error after that many bytes. */
+async function* readOf(bytes: Buffer, size: number, breaksAt?: number): AsyncIterable<Buffer> {
+  yield* chunksOf(bytes.subarray(0, breaksAt), size);
+  if (breaksAt !== undefined) throw new Error("connection lost");
 }
 
-async function parsePieces(bytes: Buffer, piece: number, target: number, max: number) {
+/** What `it` yields before it ends or throws, and what it threw. */
+async function upToError<T>(it: AsyncIterable<T>): Promise<{ items: T[]; error?: unknown }> {
+  const items: T[] = [];
+  try {
+    for await (const x of it) items.push(x);
+    return { items };
+  } catch (error) {
+    return { items, error };
+  }
+}
+
+async function parseWhole(bytes: Buffer, breaksAt?: number) {
+  const issues: ParseIssue[] = [];
+  const { items: events, error } = await upToError(
+    parseXmlEvents(readOf(bytes, 1000, breaksAt), { onIssue: (i) => issues.push(i) }),
+  );
+  return { events, issues, error };
+}
+
+async function parsePieces(
+  bytes: Buffer,
+  piece: number,
+  target: number,
+  max: number,
+  breaksAt?: number,
+) {
   const issues: ParseIssue[] = [];
   const events: WinEvent[] = [];
-  const pieces = await collect(cutXmlChunks(chunksOf(bytes, piece), { target, max }));
+  const { items: pieces, error } = await upToError(
+    cutXmlChunks(readOf(bytes, piece, breaksAt), { target, max }),
+  );
   for (const c of pieces) {
     const stream = (async function* () {
       yield c.bytes;
     })();
     const options = {
       onIssue: (i: ParseIssue) => issues.push(i),
-      piece: { line: c.line, continues: c.continues },
+      piece: { line: c.line, continues: c.continues, brokenOff: c.brokenOff === true },
     };
     events.push(...(await collect(parseXmlEvents(stream, options))));
   }
-  return { events, issues, pieces };
+  return { events, issues, pieces, error };
 }
 
 describe("cutXmlChunks", () => {
@@ -76,6 +101,30 @@ describe("cutXmlChunks", () => {
       );
     },
   );
+
+  it("an input that breaks off: the bytes read are a last piece marked brokenOff, whose parse keeps what the whole's does, then the error", async () => {
+    // mid-line, mid pretty-printed event, just after a line break, in the last piece or an earlier one
+    const lines = awkwardLog().split("\n");
+    const lineEnd = (n: number) => Buffer.byteLength(lines.slice(0, n).join("\n")) + 1;
+    const pretty = Buffer.byteLength(
+      lines.join("\n").slice(0, lines.join("\n").indexOf("\n<EventData>", 4000)),
+    );
+    for (const breaksAt of [lineEnd(30), lineEnd(30) + 40, pretty - 10, pretty + 5, 5000]) {
+      const whole = await parseWhole(bytes, breaksAt);
+      const split = await parsePieces(bytes, 97, 1000, 100_000, breaksAt);
+      expect(whole.error, `at ${breaksAt}`).toBeInstanceOf(Error);
+      expect(split.error, `at ${breaksAt}`).toMatchObject({ message: "connection lost" });
+      expect(split.pieces.length, `at ${breaksAt}`).toBeGreaterThan(1);
+      expect(split.pieces.map((p) => p.brokenOff === true)).toEqual(
+        split.pieces.map((_, i) => i === split.pieces.length - 1),
+      );
+      expect(
+        Buffer.concat(split.pieces.map((p) => p.bytes)).equals(bytes.subarray(0, breaksAt)),
+      ).toBe(true);
+      expect(split.events, `at ${breaksAt}`).toEqual(whole.events);
+      expect(split.issues, `at ${breaksAt}`).toEqual(whole.issues);
+    }
+  });
 
   it("starts every piece but the first at an event start, at a line start unless over max", async () => {
     const pieces = await collect(cutXmlChunks(chunksOf(bytes, 50), { target: 1500, max: 100_000 }));

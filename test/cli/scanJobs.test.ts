@@ -9,6 +9,7 @@ import { type CliRun, ROOT, runCli } from "./runCli.js";
 const SHARED = join(ROOT, "../shared/data");
 const FIXTURE = join(ROOT, "test/fixtures/xml/t1049_hunts.log");
 const BIG = join(SHARED, "xml/from-evtx/EVTX-ATTACK-SAMPLES_all_sysmon.oneline.xml.log");
+const POSITIVE = join(ROOT, "rules/tests/network_connection_discovery_with_netstat/positive.log");
 /**
  * Named so the folder walk (sorted by name) interleaves formats and puts the corrupt file mid-way.
  * The first input (written by `folder`) is 42 MB of events then the fixture's, so it finishes after
@@ -111,6 +112,39 @@ describe("sysmon-hunt scan --jobs", () => {
     expect(untimed(inThree?.stderr ?? "")).toBe(untimed(inOne?.stderr ?? ""));
     // four CLI runs, each loading 1,183 Sigma rules: ~20 s on a quiet 2-core machine
   }, 120_000);
+
+  it("keeps what was read of a gzip that fails its CRC check or is cut short, the same with --jobs 2, and scans the next input", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "cli-broken-gz-"));
+    const positive = await readFile(POSITIVE);
+    const gz = gzipSync(Buffer.concat([positive, await readFile(BIG), positive]));
+    const crc = join(dir, "crc.log.gz");
+    const cut = join(dir, "cut.log.gz");
+    // 8 zero bytes mid-way: inflates, then fails its CRC check
+    await writeFile(crc, Buffer.from(gz).fill(0, gz.length >> 1, (gz.length >> 1) + 8));
+    await writeFile(cut, gz.subarray(0, Math.floor(gz.length * 0.9)));
+    const runs: [string, readonly string[], Buffer?][] = [
+      ["incorrect data check", [crc, POSITIVE]],
+      ["unexpected end of file", [cut]],
+      ["unexpected end of file", ["-"], await readFile(cut)],
+    ];
+    for (const [reason, paths, stdin] of runs) {
+      const [one, two] = await Promise.all(
+        ["1", "2"].map((jobs) =>
+          runCli(["scan", "--jobs", jobs, "--format", "jsonl", ...paths], stdin),
+        ),
+      );
+      expect(one?.code, paths.join(" ")).toBe(2);
+      expect(one?.stderr.split("\n")[0]).toMatch(
+        new RegExp(`corrupt or truncated \\(${reason}\\)$`),
+      );
+      expect(one?.stdout.trim().split("\n").length).toBeGreaterThan(1);
+      // an input after the broken one is scanned: its findings are there
+      if (paths.includes(POSITIVE)) expect(one?.stdout).toContain(pathToFileURL(POSITIVE).href);
+      expect(two?.code).toBe(one?.code);
+      expect(two?.stdout).toBe(one?.stdout);
+      expect(untimed(two?.stderr ?? "")).toBe(untimed(one?.stderr ?? ""));
+    }
+  }, 60_000);
 
   it("rejects a --jobs that is not a whole number from 1", async () => {
     for (const n of ["0", "two", "1.5"]) {
