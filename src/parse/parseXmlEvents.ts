@@ -138,9 +138,15 @@ class EventSplitter {
     return true;
   }
 
-  /** Handles one line (without its line break); returns the events completed on it. */
+  /**
+   * Handles one line (without its line break); returns the events completed on it. An event
+   * longer than `XML_LIMITS.maxEventChars` is dropped with `event-too-large` however its text
+   * comes (in whole lines, in runs of one, in pieces of the input), never read.
+   */
   pushLine(raw: string, out: WinEvent[]): void {
-    if (this.midLine) this.midLine = false;
+    // the rest of a line pushed in runs (see `pushRun`): no line break in between
+    const sameLine = this.midLine;
+    if (sameLine) this.midLine = false;
     else this.line++;
     const line = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
     let pos = 0;
@@ -158,29 +164,26 @@ class EventSplitter {
     if (this.pending.length > 0) {
       const close = line.indexOf(EVENT_CLOSE);
       const restart = findEventStart(line, 0);
+      const before = sameLine ? this.pendingChars : this.pendingChars + 1;
       if (restart !== -1 && (close === -1 || restart < close)) {
-        this.reportTruncated();
+        if (before + restart > XML_LIMITS.maxEventChars) this.dropTooLarge(this.pendingStart);
+        else this.reportTruncated();
       } else if (close === -1) {
-        this.pending.push(line);
-        this.pendingChars += line.length + 1;
+        this.addPending(line, sameLine);
         if (this.pendingChars > XML_LIMITS.maxEventChars) {
-          this.issue(
-            "event-too-large",
-            `event longer than ${XML_LIMITS.maxEventChars} characters`,
-            this.pendingStart,
-            "error",
-          );
-          this.pending = [];
-          this.pendingChars = 0;
+          this.dropTooLarge(this.pendingStart);
           this.discarding = true;
         }
         return;
       } else {
-        this.pending.push(line.slice(0, close + EVENT_CLOSE.length));
-        this.emit(this.pending.join("\n"), this.pendingStart, out);
-        this.pending = [];
-        this.pendingChars = 0;
         pos = close + EVENT_CLOSE.length;
+        if (before + pos > XML_LIMITS.maxEventChars) this.dropTooLarge(this.pendingStart);
+        else {
+          this.addPending(line.slice(0, pos), sameLine);
+          this.emit(this.pending.join("\n"), this.pendingStart, out);
+          this.pending = [];
+          this.pendingChars = 0;
+        }
       }
     }
     while (pos < line.length) {
@@ -196,20 +199,29 @@ class EventSplitter {
       const close =
         restart === -1 ? line.lastIndexOf(EVENT_CLOSE) : line.indexOf(EVENT_CLOSE, start);
       if (close > start && (restart === -1 || restart > close)) {
-        this.emit(line.slice(start, close + EVENT_CLOSE.length), this.line, out);
-        pos = close + EVENT_CLOSE.length;
+        const end = close + EVENT_CLOSE.length;
+        if (end - start > XML_LIMITS.maxEventChars) this.dropTooLarge(this.line);
+        else this.emit(line.slice(start, end), this.line, out);
+        pos = end;
       } else if (restart !== -1) {
-        this.issue(
-          "truncated-event",
-          "event cut off by the start of another event",
-          this.line,
-          "error",
-        );
+        if (restart - start > XML_LIMITS.maxEventChars) this.dropTooLarge(this.line);
+        else
+          this.issue(
+            "truncated-event",
+            "event cut off by the start of another event",
+            this.line,
+            "error",
+          );
         pos = restart;
       } else {
+        this.pendingStart = this.line;
+        if (line.length - start > XML_LIMITS.maxEventChars) {
+          this.dropTooLarge(this.line);
+          this.discarding = true;
+          return;
+        }
         this.pending = [line.slice(start)];
         this.pendingChars = line.length - start;
-        this.pendingStart = this.line;
         return;
       }
     }
@@ -230,6 +242,25 @@ class EventSplitter {
     if (continues) this.reportTruncated();
     else this.issue("truncated-event", "input ends inside an event", this.pendingStart, "error");
     this.pending = [];
+  }
+
+  /** Adds text to the open event: a line of its own, or the rest of the last one. */
+  private addPending(text: string, sameLine: boolean): void {
+    if (sameLine) this.pending[this.pending.length - 1] += text;
+    else this.pending.push(text);
+    this.pendingChars += sameLine ? text.length : text.length + 1;
+  }
+
+  /** Drops the open (or just read) event that began on line `start`: longer than the limit. */
+  private dropTooLarge(start: number): void {
+    this.issue(
+      "event-too-large",
+      `event longer than ${XML_LIMITS.maxEventChars} characters`,
+      start,
+      "error",
+    );
+    this.pending = [];
+    this.pendingChars = 0;
   }
 
   private reportTruncated(): void {

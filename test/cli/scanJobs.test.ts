@@ -146,6 +146,22 @@ describe("sysmon-hunt scan --jobs", () => {
     }
   }, 60_000);
 
+  it("reports an event with a 50 MB value as event-too-large with --jobs 1 and 2, and reads the others", async () => {
+    const lines = (await readFile(POSITIVE, "utf8")).trimEnd().split("\n");
+    const first = lines[0] ?? "";
+    const at = first.indexOf("</EventData>");
+    const huge = `${first.slice(0, at)}<Data Name='Junk'>${"A".repeat(50 * 1024 * 1024)}</Data>${first.slice(at)}`;
+    const path = join(await mkdtemp(join(tmpdir(), "cli-huge-event-")), "huge_event.log");
+    await writeFile(path, [...lines.slice(0, 3), huge, ...lines.slice(3)].join("\n"));
+    const [one, two] = await Promise.all(
+      ["1", "2"].map((jobs) => runCli(["scan", "--jobs", jobs, "--format", "jsonl", path])),
+    );
+    expect(one?.stderr).toMatch(/parse errors: 1 \(event-too-large: 1\)/);
+    expect(one?.stderr).toMatch(new RegExp(`, ${lines.length} events in`));
+    expect(two?.stdout).toBe(one?.stdout);
+    expect(untimed(two?.stderr ?? "")).toBe(untimed(one?.stderr ?? ""));
+  }, 60_000);
+
   it("rejects a --jobs that is not a whole number from 1", async () => {
     for (const n of ["0", "two", "1.5"]) {
       const r = await runCli(["scan", "--jobs", n, FIXTURE]);

@@ -93,6 +93,53 @@ describe("parseXmlEvents layouts", () => {
     expect(events[count]?.position.line).toBe(2);
   });
 
+  it("drops an oversized event as event-too-large however its text comes, and no other", async () => {
+    const big = (chars: number) => event(1, 5, "x".repeat(chars));
+    const limit = XML_LIMITS.maxEventChars;
+    // the limit counts bytes (the text is read as latin1)
+    const base = Buffer.byteLength(big(0));
+    const over = big(limit + 1 - base);
+    const at = big(limit - base);
+    expect([Buffer.byteLength(over), Buffer.byteLength(at)]).toEqual([limit + 1, limit]);
+    // one line of 5 MB, of 20 MB (read in runs), over several lines, cut off by the next event
+    const layouts = [
+      over,
+      big(20 * 1024 * 1024),
+      over.replace("<EventData>", "\n<EventData>\n"),
+      `${big(limit + 100 - base).slice(0, -20)}${event(1, 6)}`,
+    ];
+    for (const huge of layouts) {
+      const text = `${event(1, 1)}\n${huge}\n${event(1, 2)}\n`;
+      const bytes = Buffer.from(text);
+      const whole = await parseAll(parseXmlEvents, chunksOf(bytes, bytes.length));
+      const name = `${huge.length} chars, ${huge.split("\n").length} line(s)`;
+      expect(
+        whole.issues.map((i) => [i.code, i.offset]),
+        name,
+      ).toEqual([["event-too-large", 2]]);
+      expect(
+        whole.events.map((e) => e.eventRecordId).filter((r) => r !== 6),
+        name,
+      ).toEqual([1, 2]);
+      for (const size of [1 << 16, 3_000_001])
+        expect(await parseAll(parseXmlEvents, chunksOf(bytes, size)), `${name} in ${size}`).toEqual(
+          whole,
+        );
+    }
+    // at the limit: read
+    const { events, issues } = await parseText(`${at}\n`);
+    expect([events.length, issues]).toEqual([1, []]);
+  });
+
+  it("joins the runs of a line too long to hold without a line break between them", async () => {
+    // ~20 MB of events on one line, of which some are cut between runs
+    const line = Array.from({ length: 200 }, (_x, i) => event(1, i, "y".repeat(100_000))).join("");
+    const bytes = Buffer.from(`${line}\n`);
+    const whole = await parseAll(parseXmlEvents, chunksOf(bytes, bytes.length));
+    expect(whole.events).toHaveLength(200);
+    expect(await parseAll(parseXmlEvents, chunksOf(bytes, 1 << 16))).toEqual(whole);
+  });
+
   it("zero bytes give no events and no issues", async () => {
     expect(await parseText("")).toEqual({ events: [], issues: [] });
   });
