@@ -82,7 +82,12 @@ try {
     const issues: ParseIssue[] = [];
     const options = {
       onIssue: (issue: ParseIssue) => issues.push(issue),
-      piece: { line: m.line, continues: m.continues, brokenOff: m.brokenOff === true },
+      piece: {
+        line: m.line,
+        continues: m.continues,
+        brokenOff: m.brokenOff === true,
+        inTooLarge: m.inTooLarge === true,
+      },
       ...(s.interest === undefined ? {} : { interest: s.interest }),
     };
     for await (const event of parseXmlEvents(once(m.bytes), options)) s.add(event);

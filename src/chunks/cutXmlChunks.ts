@@ -1,4 +1,9 @@
-import { EVENT_OPEN as EVENT_START, endsEventName } from "../parse/parseXmlEvents.js";
+import {
+  EVENT_CLOSE as EVENT_END,
+  EVENT_OPEN as EVENT_START,
+  endsEventName,
+  XML_LIMITS,
+} from "../parse/parseXmlEvents.js";
 
 /** A piece of an XML input that a worker parses on its own (see `ParseOptions.piece`). */
 export interface XmlChunk {
@@ -9,6 +14,8 @@ export interface XmlChunk {
   readonly continues: boolean;
   /** Set on the last piece when reading the input failed after it (see `ParseOptions.piece`). */
   readonly brokenOff?: boolean;
+  /** Set when it starts inside an event too large to read (see `ParseOptions.piece`). */
+  readonly inTooLarge?: boolean;
 }
 
 /** How large pieces are; see `cutXmlChunks`. */
@@ -17,12 +24,17 @@ export const CHUNK_BYTES = {
   target: 4 * 1024 * 1024,
   /**
    * With no line that starts an event by then, a piece is cut before any event start, even in
-   * the middle of a line; with none at all (no events), at a line break, or as it is.
+   * the middle of a line; with none at all, see `cutWithoutStart`.
    */
   max: 64 * 1024 * 1024,
 } as const;
 
 const EVENT_OPEN = Buffer.from(EVENT_START, "latin1");
+const EVENT_CLOSE = Buffer.from(EVENT_END, "latin1");
+/** Bytes left for the next piece when one is cut inside an event: a tag there stays whole. */
+const TAG_TAIL = EVENT_CLOSE.length - 1;
+/** Bytes held before an event open since the first is known too large to read (see `XML_LIMITS`). */
+const TOO_LARGE = XML_LIMITS.maxEventChars + TAG_TAIL + 1;
 
 /**
  * Where to cut `buf` so that the second piece starts an event: just after the last line break
@@ -36,6 +48,30 @@ function cutPoint(buf: Buffer, anywhere: boolean): number {
     if (anywhere || buf[at - 1] === 10) return at;
   }
   return -1;
+}
+
+/**
+ * Where to cut `buf`, held up to `max` bytes with no event start but at 0 (see `cutPoint`), and
+ * whether the next piece starts inside an event too large to read. Inside an event open since
+ * the first byte (`inTooLarge`: since before it) with no end tag: a parser of the whole input
+ * drops it as too large, so the cut is anywhere (before the last `TAG_TAIL` bytes) and the next
+ * piece skips the rest of it; when it may still fit, -1: not cut. Else after the last line
+ * break, and not before the end tag of that event; with none, at the end.
+ */
+function cutWithoutStart(
+  buf: Buffer,
+  inTooLarge: boolean,
+): { readonly cut: number; readonly inTooLarge: boolean } {
+  const close = buf.indexOf(EVENT_CLOSE);
+  const open =
+    inTooLarge || (buf.indexOf(EVENT_OPEN) === 0 && endsEventName(buf[EVENT_OPEN.length]));
+  if (!open || close !== -1) {
+    const after = close === -1 ? 0 : close + EVENT_CLOSE.length;
+    return { cut: Math.max(buf.lastIndexOf(10) + 1, after) || buf.length, inTooLarge: false };
+  }
+  if (inTooLarge || buf.length >= TOO_LARGE)
+    return { cut: buf.length - TAG_TAIL, inTooLarge: true };
+  return { cut: -1, inTooLarge };
 }
 
 function countLines(buf: Uint8Array): number {
@@ -74,6 +110,8 @@ export async function* cutXmlChunks(
   // bytes held before the next try at a cut (doubled after a failed one: no quadratic copying)
   let tryAt = sizes.target;
   let failed: { readonly error: unknown } | undefined;
+  // whether the held bytes start inside an event too large to read
+  let inTooLarge = false;
   try {
     for await (const chunk of stream) {
       held.push(chunk);
@@ -83,10 +121,12 @@ export async function* cutXmlChunks(
       const big = buf.length >= sizes.max;
       let cut = cutPoint(buf, big);
       const continues = cut !== -1;
-      if (cut === -1 && big) cut = buf.lastIndexOf(10) + 1 || buf.length;
+      const starts = inTooLarge ? { inTooLarge } : {};
+      if (cut !== -1) inTooLarge = false;
+      else if (big) ({ cut, inTooLarge } = cutWithoutStart(buf, inTooLarge));
       if (cut === -1) {
         held = [buf];
-        tryAt = Math.min(heldBytes * 2, sizes.max);
+        tryAt = Math.min(heldBytes * 2, big ? TOO_LARGE : sizes.max);
         continue;
       }
       // copied out: the piece's buffer is transferred whole
@@ -98,13 +138,15 @@ export async function* cutXmlChunks(
       const first = line;
       // counted before the piece is handed on: the receiver may transfer its buffer
       line += countLines(bytes);
-      yield { bytes, line: first, continues };
+      yield { bytes, line: first, continues, ...starts };
     }
   } catch (error) {
     // only reading throws here (cutting does not): what was read is still a piece
     failed = { error };
   }
   const brokenOff = failed === undefined ? {} : { brokenOff: true };
-  if (heldBytes > 0) yield { bytes: joined(held, heldBytes), line, continues: false, ...brokenOff };
+  const starts = inTooLarge ? { inTooLarge } : {};
+  if (heldBytes > 0)
+    yield { bytes: joined(held, heldBytes), line, continues: false, ...brokenOff, ...starts };
   if (failed !== undefined) throw failed.error;
 }

@@ -21,7 +21,7 @@ export const XML_LIMITS = { maxEventChars: 4 * 1024 * 1024 } as const;
 
 /** How an event's start tag begins (see `endsEventName`). */
 export const EVENT_OPEN = "<Event";
-const EVENT_CLOSE = "</Event>";
+export const EVENT_CLOSE = "</Event>";
 
 /** Whether the character code after `<Event` ends the tag's name: `<Event`, not `<EventData`, `<EventID`, `<Events`. */
 export function endsEventName(c: number | undefined): boolean {
@@ -120,10 +120,11 @@ class EventSplitter {
   constructor(
     private readonly onIssue: (issue: ParseIssue) => void,
     interest: ParseInterest | undefined,
-    firstLine = 1,
+    piece: ParseOptions["piece"],
   ) {
     this.read = eventReader(interest);
-    this.line = firstLine - 1;
+    this.line = (piece?.line ?? 1) - 1;
+    this.discarding = piece?.inTooLarge === true;
   }
 
   /**
@@ -340,7 +341,7 @@ export async function* parseXmlEvents(
   stream: AsyncIterable<Uint8Array>,
   options: ParseOptions,
 ): AsyncIterable<WinEvent> {
-  const splitter = new EventSplitter(options.onIssue, options.interest, options.piece?.line);
+  const splitter = new EventSplitter(options.onIssue, options.interest, options.piece);
   const at = options.interest?.at;
   const keep = at === undefined ? undefined : (line: number) => at({ line });
   let carry: Buffer | undefined;

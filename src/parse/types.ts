@@ -86,12 +86,15 @@ export interface ParseOptions {
    * with the start of an event (so an event still open at its end was cut off by that one).
    * `brokenOff`: reading the input failed right after this piece; its text after the last line
    * break and an event still open are dropped without an issue, as a parser whose stream
-   * throws there leaves them. Honoured by the XML parser. @default { line: 1, continues: false }
+   * throws there leaves them. `inTooLarge`: the piece starts inside an event too large to read
+   * (cut in it), whose text is skipped up to its end tag as a parser of the whole input skips
+   * it. Honoured by the XML parser. @default { line: 1, continues: false }
    */
   readonly piece?: {
     readonly line: number;
     readonly continues: boolean;
     readonly brokenOff?: boolean;
+    readonly inTooLarge?: boolean;
   };
 }
 

@@ -72,7 +72,12 @@ async function parsePieces(
     })();
     const options = {
       onIssue: (i: ParseIssue) => issues.push(i),
-      piece: { line: c.line, continues: c.continues, brokenOff: c.brokenOff === true },
+      piece: {
+        line: c.line,
+        continues: c.continues,
+        brokenOff: c.brokenOff === true,
+        inTooLarge: c.inTooLarge === true,
+      },
     };
     events.push(...(await collect(parseXmlEvents(stream, options))));
   }
@@ -124,6 +129,34 @@ describe("cutXmlChunks", () => {
       expect(split.events, `at ${breaksAt}`).toEqual(whole.events);
       expect(split.issues, `at ${breaksAt}`).toEqual(whole.issues);
     }
+  });
+
+  it("events longer than a piece: one that fits the parser's limit is not cut, one over it is skipped whole", async () => {
+    const data = (text: string) => `<Data Name='Junk'>${text}</Data>`;
+    const log = [
+      event(1, 1),
+      event(1, 2, data("A".repeat(9_000_000))),
+      event(1, 3),
+      event(1, 4, data(`${"B".repeat(999)}\n`.repeat(9000))),
+      event(1, 5),
+      event(1, 6, data("C".repeat(1_000_000))),
+      event(1, 7),
+    ].join("\n");
+    const bytes = Buffer.from(log);
+    const issues: ParseIssue[] = [];
+    const events = await collect(
+      parseXmlEvents(chunksOf(bytes, 1 << 16), { onIssue: (i) => issues.push(i) }),
+    );
+    expect(events.map((e) => e.eventRecordId)).toEqual([1, 3, 5, 6, 7]);
+    expect(issues.map((i) => [i.code, i.offset])).toEqual([
+      ["event-too-large", 2],
+      ["event-too-large", 4],
+    ]);
+    const split = await parsePieces(bytes, 1 << 16, 64 * 1024, 256 * 1024);
+    expect(split.pieces.some((p) => p.inTooLarge)).toBe(true);
+    expect(Buffer.concat(split.pieces.map((p) => p.bytes)).equals(bytes)).toBe(true);
+    expect(split.issues).toEqual(issues);
+    expect(split.events).toEqual(events);
   });
 
   it("starts every piece but the first at an event start, at a line start unless over max", async () => {
