@@ -3,7 +3,7 @@ import {
   EVENT_OPEN as EVENT_START,
   endsEventName,
   XML_LIMITS,
-} from "../parse/parseXmlEvents.js";
+} from "../parse/xmlEventText.js";
 
 /** A piece of an XML input that a worker parses on its own (see `ParseOptions.piece`). */
 export interface XmlChunk {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseXmlEvents, XML_LIMITS } from "../../src/parse/parseXmlEvents.js";
+import { parseXmlEvents } from "../../src/parse/parseXmlEvents.js";
+import { XML_LIMITS } from "../../src/parse/xmlEventText.js";
 import { chunksAt, chunksOf, fixture, parseAll } from "../helpers/streams.js";
 
 const NS = "http://schemas.microsoft.com/win/2004/08/events/event";
