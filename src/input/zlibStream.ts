@@ -4,13 +4,15 @@ import type { Transform } from "node:stream";
  * Pipes a chunked byte stream through a zlib transform (with backpressure) and yields its
  * output: all of what it inflated, also before it failed. `onError` turns a zlib failure into
  * the caller's error; the transform is always destroyed and the feeding loop awaited, also when
- * the consumer stops early. A failure never leaves the feeding loop waiting for room.
+ * the consumer stops early. A failure never leaves the feeding loop waiting for room. An error
+ * of `stream` itself (S3 broke off) is thrown as it is: not the data's fault, so worth a retry.
  */
 export async function* throughZlib(
   stream: AsyncIterable<Buffer>,
   z: Transform,
   onError: (err: Error) => Error,
 ): AsyncIterable<Buffer> {
+  let broke: { readonly error: Error } | undefined;
   const feed = (async () => {
     try {
       for await (const chunk of stream) {
@@ -29,11 +31,12 @@ export async function* throughZlib(
       }
       if (!z.destroyed) z.end();
     } catch (err) {
+      broke = { error: err as Error };
       z.destroy(err as Error);
     }
   })();
   try {
-    yield* output(z, onError);
+    yield* output(z, (err) => (err === broke?.error ? err : onError(err)));
   } finally {
     z.destroy();
     await feed;

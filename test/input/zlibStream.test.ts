@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { constants, createGunzip, gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { throughZlib } from "../../src/input/zlibStream.js";
-import { chunksOf } from "../helpers/streams.js";
+import { chunksOf, collect } from "../helpers/streams.js";
 
 /** ~1.3 MB of text that does not repeat much (gzip keeps it well under the read-ahead). */
 function text(): Buffer {
@@ -41,5 +41,19 @@ describe("throughZlib", () => {
       expect(r.error?.message, `lag ${lagMs}`).toBe("unexpected end of file");
       expect(r.bytes, `lag ${lagMs}`).toBe(inflated);
     }
+  });
+
+  it("throws an error of the stream it reads as it is, not as the caller's zlib error", async () => {
+    const lost = Object.assign(new Error("connection reset"), { code: "read-interrupted" });
+    async function* breaking(): AsyncIterable<Buffer> {
+      yield* chunksOf(gzipSync(text()).subarray(0, 100_000), 64 * 1024);
+      throw lost;
+    }
+    const out = throughZlib(
+      breaking(),
+      createGunzip(GUNZIP),
+      (e) => new Error(`corrupt: ${e.message}`),
+    );
+    await expect(collect(out)).rejects.toBe(lost);
   });
 });
