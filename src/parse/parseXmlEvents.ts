@@ -58,9 +58,12 @@ export async function* parseXmlEvents(
       carry = carry === undefined ? Buffer.from(buf) : Buffer.concat([carry, buf]);
       if (carry.length > XML_LIMITS.maxEventChars * 4) {
         // A huge run without a line break: handed to the splitter now so the limit applies; the
-        // rest of the line keeps its number.
-        splitter.pushRun(carry.toString("latin1"), out);
-        carry = undefined;
+        // rest of the line keeps its number. Cut before its last `<`, so that no `<Event` or
+        // `</Event>` is split between two runs (the splitter finds tags within a run).
+        const lt = carry.lastIndexOf(60);
+        const cut = lt > 0 ? lt : carry.length;
+        splitter.pushRun(carry.toString("latin1", 0, cut), out);
+        carry = cut < carry.length ? Buffer.from(carry.subarray(cut)) : undefined;
       }
       continue;
     }

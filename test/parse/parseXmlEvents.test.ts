@@ -141,6 +141,37 @@ describe("parseXmlEvents layouts", () => {
     expect(await parseAll(parseXmlEvents, chunksOf(bytes, 1 << 16))).toEqual(whole);
   });
 
+  it("a line too long to hold gives the same events wherever its chunks end", async () => {
+    // Just over the run limit (16 MiB): the first chunk ending past it is handed over as a run.
+    const limit = XML_LIMITS.maxEventChars * 4;
+    const count = Math.ceil(limit / event(1, 1).length) + 2;
+    const line = Array.from({ length: count }, (_x, i) => event(1, i + 1)).join("");
+    const bytes = Buffer.from(`${line}\n${event(3, 7)}\n`, "utf8");
+    const whole = await parseAll(parseXmlEvents, chunksOf(bytes, bytes.length));
+    expect(whole.events).toHaveLength(count + 1);
+    const past = (token: string, offset: number) => bytes.indexOf(token, limit) + offset;
+    const cuts = {
+      "inside a value": past("Sysmon'", 3),
+      "inside </Event>": past("</Event>", 4),
+      "right after <Event": past("<Event ", 6),
+      "inside <EventData": past("<EventData", 7),
+      "at an event start": past("<Event ", 0),
+    };
+    for (const [where, cut] of Object.entries(cuts)) {
+      const got = await parseAll(parseXmlEvents, chunksAt(bytes, [cut, cut + 3]));
+      expect(got.issues, where).toEqual([]);
+      expect(got.events.length, where).toBe(count + 1);
+      expect(got.events, where).toEqual(whole.events);
+    }
+  });
+
+  it("drops an event too long to hold on a line without breaks, and reads the next", async () => {
+    const huge = event(1, 1, "x".repeat(XML_LIMITS.maxEventChars * 4 + 100_000));
+    const { events, issues } = await parseText(`${huge}${event(1, 2)}\n`);
+    expect(issues.map((i) => i.code)).toEqual(["event-too-large"]);
+    expect(events.map((e) => e.eventRecordId)).toEqual([2]);
+  });
+
   it("zero bytes give no events and no issues", async () => {
     expect(await parseText("")).toEqual({ events: [], issues: [] });
   });
