@@ -72,7 +72,8 @@ export interface RuleSet {
 export async function loadRules(paths: readonly string[], macros: MacroTable): Promise<RuleSet> {
   const loads: RuleLoad[] = [];
   const sigma: SigmaLoad[] = [];
-  const seen = new Set<string>();
+  /** The file each detection id was first loaded from. */
+  const seen = new Map<string, string>();
   for (const path of paths) {
     for await (const read of readInOrder(await yamlFiles(path))) {
       const file = read.file;
@@ -89,15 +90,16 @@ export async function loadRules(paths: readonly string[], macros: MacroTable): P
         load = { status: "error", file, reason: `cannot read rule: ${(err as Error).message}` };
       }
       if (load.status === "ok") {
-        if (seen.has(load.rule.meta.id)) {
+        const first = seen.get(load.rule.meta.id);
+        if (first !== undefined) {
           load = {
             status: "error",
             file,
             id: load.rule.meta.id,
             name: load.rule.meta.name,
-            reason: "duplicate detection id",
+            reason: `duplicate detection id (first loaded from ${first})`,
           };
-        } else seen.add(load.rule.meta.id);
+        } else seen.set(load.rule.meta.id, file);
       }
       loads.push(load);
     }

@@ -138,6 +138,19 @@ describe("values, dc, latest and time buckets", () => {
 });
 
 describe("loadRules", () => {
+  it("names the file that first held a detection id a second file repeats", async () => {
+    const shipped = join(ROOT, "rules/endpoint/network_connection_discovery_with_netstat.yml");
+    const copy = join(
+      SHARED,
+      "rules/security_content/detections/endpoint/network_connection_discovery_with_netstat.yml",
+    );
+    const set = await loadRules([shipped, copy], await loadMacros([join(ROOT, "rules/macros")]));
+    expect(set.loads.map((l) => l.status)).toEqual(["ok", "error"]);
+    expect(set.loads[1]).toMatchObject({
+      reason: `duplicate detection id (first loaded from ${shipped})`,
+    });
+  });
+
   it("loads the shipped rules", async () => {
     const set = await loadRules([join(ROOT, "rules")], macros);
     expect(set.loads.map((l) => l.status)).toEqual(["ok", "ok"]);

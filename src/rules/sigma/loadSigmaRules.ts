@@ -92,12 +92,14 @@ export interface SigmaRuleSet {
 
 /** Marks the second and later rules with an id already loaded as errors. */
 export function dedupeSigma(loads: readonly SigmaLoad[]): SigmaLoad[] {
-  const seen = new Set<string>();
+  /** The file each rule id was first loaded from. */
+  const seen = new Map<string, string>();
   return loads.map((l) => {
     if (l.status !== "ok") return l;
     const id = l.rule.meta.id;
-    if (!seen.has(id)) {
-      seen.add(id);
+    const first = seen.get(id);
+    if (first === undefined) {
+      seen.set(id, l.file);
       return l;
     }
     return {
@@ -105,7 +107,7 @@ export function dedupeSigma(loads: readonly SigmaLoad[]): SigmaLoad[] {
       file: l.file,
       id,
       name: l.rule.meta.title,
-      reason: "duplicate rule id",
+      reason: `duplicate rule id (first loaded from ${first})`,
     };
   });
 }

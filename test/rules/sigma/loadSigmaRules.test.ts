@@ -151,6 +151,9 @@ describe("loadSigmaRules", () => {
     const set = await loadSigmaRules([dir]);
     expect(set.rules.map((r) => r.meta.title)).toEqual(["Whoami"]);
     expect(set.loads.map((l) => l.status)).toEqual(["ok", "error"]);
-    expect(set.loads[1]).toMatchObject({ reason: "duplicate rule id", name: "Whoami again" });
+    expect(set.loads[1]).toMatchObject({
+      name: "Whoami again",
+      reason: `duplicate rule id (first loaded from ${set.loads[0]?.file})`,
+    });
   });
 });
