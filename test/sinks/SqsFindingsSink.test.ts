@@ -1,31 +1,10 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
-import type { Finding } from "../../src/detect/types.js";
 import { SqsFindingsSink, sqsJson } from "../../src/sinks/SqsFindingsSink.js";
 import type { ScanSummaryMessage } from "../../src/sinks/summaryMessage.js";
+import { sampleFinding } from "../helpers/finding.js";
 
 const client = new SQSClient({ region: "us-east-1" });
-const finding = (over: Partial<Finding> = {}): Finding => ({
-  finding_id: "a".repeat(64),
-  detection: {
-    id: "det-1",
-    name: "D",
-    type: "Hunting",
-    version: 1,
-    mitre_attack_id: ["T1049"],
-    analytic_story: [],
-  },
-  risk_score: 15,
-  impact: 30,
-  confidence: 50,
-  message: "m",
-  count: 1,
-  firstTime: null,
-  lastTime: null,
-  fields: { dest: "wks 1.corp", user: "u" },
-  source: { uri: "s3://b/k" },
-  ...over,
-});
 const summary = { kind: "summary", scan_id: "s".repeat(64) } as ScanSummaryMessage;
 
 describe("SqsFindingsSink messages", () => {
@@ -35,8 +14,8 @@ describe("SqsFindingsSink messages", () => {
       client,
     });
     expect(sink.fifo).toBe(false);
-    const m = sink.findingMessage(finding());
-    expect(JSON.parse(m.body)).toEqual(finding());
+    const m = sink.findingMessage(sampleFinding());
+    expect(JSON.parse(m.body)).toEqual(sampleFinding());
     expect(m.attributes).toEqual({
       kind: { DataType: "String", StringValue: "finding" },
       detection_id: { DataType: "String", StringValue: "det-1" },
@@ -44,7 +23,7 @@ describe("SqsFindingsSink messages", () => {
     });
     expect(m.groupId).toBeUndefined();
     expect(
-      sink.findingMessage(finding({ risk_score: null })).attributes.risk_score,
+      sink.findingMessage(sampleFinding({ risk_score: null })).attributes.risk_score,
     ).toBeUndefined();
     expect(sink.summaryMessage(summary).attributes).toEqual({
       kind: { DataType: "String", StringValue: "summary" },
@@ -56,7 +35,9 @@ describe("SqsFindingsSink messages", () => {
       client,
     });
     expect(sink.fifo).toBe(true);
-    expect(sink.findingMessage(finding())).toMatchObject({
+    // a space is not allowed in a group id
+    const onHost = sampleFinding({ fields: { dest: "wks 1.corp", user: "u" } });
+    expect(sink.findingMessage(onHost)).toMatchObject({
       groupId: "wks_1.corp",
       dedupId: "a".repeat(64),
     });

@@ -1,40 +1,19 @@
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../../src/detect/types.js";
 import { FINDING_LIMITS, fitFinding } from "../../src/sinks/fitFinding.js";
-
-const finding = (over: Partial<Finding> = {}): Finding => ({
-  finding_id: "a".repeat(64),
-  detection: {
-    id: "det-1",
-    name: "Network Connection Discovery With Netstat",
-    type: "Hunting",
-    version: 1,
-    mitre_attack_id: ["T1049"],
-    analytic_story: [],
-  },
-  risk_score: 15,
-  impact: 30,
-  confidence: 50,
-  message: "m",
-  count: 1,
-  firstTime: null,
-  lastTime: null,
-  fields: { dest: "wks1", user: "u", process: "netstat -ano" },
-  source: { uri: "s3://b/k", first_line: 1, last_line: 1 },
-  ...over,
-});
+import { sampleFinding } from "../helpers/finding.js";
 
 const bytes = (f: Finding) => Buffer.byteLength(JSON.stringify(f));
 
 describe("fitFinding", () => {
   it("returns a finding within the limit as it is", () => {
-    const f = finding();
+    const f = sampleFinding();
     expect(fitFinding(f)).toBe(f);
   });
 
   it("cuts a 1 MB command line (and the message quoting it) to fit, marking what it cut", () => {
     const long = `netstat -ano ${"A".repeat(1024 * 1024)}`;
-    const f = finding({ fields: { dest: "wks1", process: long }, message: `ran ${long}` });
+    const f = sampleFinding({ fields: { dest: "wks1", process: long }, message: `ran ${long}` });
     const fitted = fitFinding(f);
     expect(bytes(fitted)).toBeLessThanOrEqual(FINDING_LIMITS.maxBytes);
     expect(fitted.truncated).toEqual(["fields.process", "message"]);
@@ -50,15 +29,15 @@ describe("fitFinding", () => {
 
   it("keeps two long values that share their beginning apart", () => {
     const base = "x".repeat(500_000);
-    const a = fitFinding(finding({ fields: { process: `${base}a` } }));
-    const b = fitFinding(finding({ fields: { process: `${base}b` } }));
+    const a = fitFinding(sampleFinding({ fields: { process: `${base}a` } }));
+    const b = fitFinding(sampleFinding({ fields: { process: `${base}b` } }));
     expect(a.fields.process).not.toBe(b.fields.process);
   });
 
   it("never cuts inside a surrogate pair", () => {
     // one ASCII character first: every high surrogate sits at an odd index, where cuts fall
     const long = `a${"😀".repeat(300_000)}`;
-    const fitted = fitFinding(finding({ fields: { process: long } }));
+    const fitted = fitFinding(sampleFinding({ fields: { process: long } }));
     const kept = (fitted.fields.process ?? "").split("…")[0] ?? "";
     expect(kept.length % 2).toBe(1);
     expect(kept).not.toMatch(/[\ud800-\udbff]$/);
@@ -67,7 +46,7 @@ describe("fitFinding", () => {
 
   it("holds a values() list of many short values to fewer values, with a count of the rest", () => {
     const list = Array.from({ length: 20_000 }, (_, i) => `C:\\Windows\\Temp\\payload-${i}.exe`);
-    const fitted = fitFinding(finding({ aggregates: { images: list, n: 20_000 } }));
+    const fitted = fitFinding(sampleFinding({ aggregates: { images: list, n: 20_000 } }));
     expect(bytes(fitted)).toBeLessThanOrEqual(FINDING_LIMITS.maxBytes);
     expect(fitted.truncated).toEqual(["aggregates.images"]);
     const kept = fitted.aggregates?.images as string[];
@@ -78,7 +57,7 @@ describe("fitFinding", () => {
   });
 
   it("cuts computed fields too", () => {
-    const fitted = fitFinding(finding({ computed: { decoded: "z".repeat(400_000) } }));
+    const fitted = fitFinding(sampleFinding({ computed: { decoded: "z".repeat(400_000) } }));
     expect(fitted.truncated).toEqual(["computed.decoded"]);
     expect(bytes(fitted)).toBeLessThanOrEqual(FINDING_LIMITS.maxBytes);
   });
