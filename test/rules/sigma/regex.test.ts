@@ -185,6 +185,26 @@ describe("PikeVm agrees with JavaScript's engine", () => {
   });
 });
 
+describe("regex anchors", () => {
+  it("`$` matches at the end or before a final newline (Python, PCRE), on both engines", () => {
+    const cases: [string, string, boolean][] = [
+      ["abc$", "abc", true],
+      ["abc$", "abc\n", true],
+      ["abc$", "abc\n\n", false],
+      ["abc$", "abc\nx", false],
+      ["(?m)abc$", "abc\nx", true],
+      ["abc\\Z", "abc\n", false],
+    ];
+    for (const [pattern, input, want] of cases) {
+      const p = parseRegex(pattern, NO_FLAGS);
+      expect(new PikeVm(p.node, p.flags).test(input), `vm ${pattern} on ${input}`).toBe(want);
+      const rule = compileRuleRegex(pattern, NO_FLAGS);
+      expect(rule.engine, pattern).toBe("backtracking");
+      expect(rule.test(input, input.toLowerCase()), `js ${pattern} on ${input}`).toBe(want);
+    }
+  });
+});
+
 describe("regex safety", () => {
   // proc_creation_win_invoke_obfuscation_via_stdin.yml: `(?:.*\)){1,}` nests two unbounded
   // repetitions, so a backtracking engine tries every split of the `)` run: 2^n paths.

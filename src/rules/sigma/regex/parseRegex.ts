@@ -147,7 +147,9 @@ class RegexParser {
       case "^":
       case "$":
         this.i++;
-        this.js += c;
+        // Python's and PCRE's `$` also match just before a final newline (JS's only at the end,
+        // unless `m`, where both match before any newline), as the VM's does.
+        this.js += c === "$" && !this.flags.m ? "(?=\\n?(?![\\s\\S]))" : c;
         return { t: "assert", kind: c };
       case "\\":
         return this.escape();
