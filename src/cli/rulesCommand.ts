@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { runsOnEveryRecord } from "../detect/RuleIndex.js";
 import type { Finding } from "../detect/types.js";
 import { fileSource } from "../input/fileSource.js";
+import { plural } from "../plural.js";
 import type { RuleSet } from "../rules/loadRules.js";
 import { type RuleTestExpectation, readRuleTests } from "../rules/ruleTests.js";
 import { runsOnEveryEvent } from "../rules/sigma/SigmaIndex.js";
@@ -134,7 +135,7 @@ function lint(set: RuleSet, json: boolean, io: Io): number {
   }
   const n = (s: string) => entries.filter((e) => e.status === s).length;
   io.stdout.write(
-    `${entries.length} rules: ${n("ok")} ok, ${n("unsupported")} unsupported, ${n("error")} with errors\n`,
+    `${plural(entries.length, "rule")}: ${n("ok")} ok, ${n("unsupported")} unsupported, ${n("error")} with errors\n`,
   );
   const every = entries.filter((e) => e.everyEvent === true).length;
   if (every > 0)
@@ -205,7 +206,7 @@ async function test(set: RuleSet, json: boolean, io: Io): Promise<number> {
       );
     const n = (s: string) => results.filter((r) => r.status === s).length;
     io.stdout.write(
-      `${results.length} tests: ${n("pass")} passed, ${n("fail")} failed, ${n("skip")} skipped\n`,
+      `${plural(results.length, "test")}: ${n("pass")} passed, ${n("fail")} failed, ${n("skip")} skipped\n`,
     );
   }
   return results.some((r) => r.status === "fail") ? EXIT.findings : EXIT.ok;

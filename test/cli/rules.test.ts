@@ -70,7 +70,7 @@ describe("sysmon-hunt rules lint", () => {
     const r = await runCli(["rules", "lint", "--rules", dir]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("unsupported S: ");
-    expect(r.stdout).toContain("1 rules: 0 ok, 1 unsupported, 0 with errors");
+    expect(r.stdout).toContain("1 rule: 0 ok, 1 unsupported, 0 with errors");
   });
 });
 
