@@ -477,7 +477,7 @@ export class Aggregator {
   /** The id of `record`'s `i`-th by-value in `unit` (a missing one is `fillnull`'s; see `ids`). */
   private byId(unit: Unit, record: CimRecord, i: number): number {
     const id = this.slotValue(record, unit.slots[i] as number);
-    // a missing value is `fillnull`'s (`_time` keeps -1: no time)
+    // a missing value is `fillnull`'s: -1 when there is none (`_time` keeps -1: no time)
     return id === -1 && unit.plan.by[i] !== "_time" ? unit.fillId : id;
   }
 
@@ -507,11 +507,14 @@ export class Aggregator {
   /** Counts `record` in its group of `unit` (see `ids`). */
   private update(unit: Unit, record: CimRecord): void {
     const plan = unit.plan;
-    // no fillnull_value: tstats omits a record missing a by-field
-    if (unit.fillId === -1 && lacksByField(plan, record)) return;
     if (unit.filter !== null && !this.kept(unit, unit.filter, record)) return;
     const tuple = this.tuple;
-    for (let i = 0; i < plan.by.length; i++) tuple[i] = this.byId(unit, record, i);
+    for (let i = 0; i < plan.by.length; i++) {
+      const id = this.byId(unit, record, i);
+      // a by-field missing with no fillnull_value to fill it: tstats omits the record
+      if (id === -1 && plan.by[i] !== "_time") return;
+      tuple[i] = id;
+    }
     const index = unit.table.findOrAdd(tuple);
     const t = record.time;
     if (index === unit.groups.length) {
@@ -860,12 +863,8 @@ export class Aggregator {
   }
 }
 
-/** The text of a missing `_time` by-value when the search sets no `fillnull_value`. */
+/**
+ * The text of a by-value that has none when the search sets no `fillnull_value`: a `_time`
+ * without a time, or a missing field as a record filter reads it (that record is then omitted).
+ */
 const NO_FILL = "null";
-
-/** Whether `record` lacks one of the plan's by-fields (`_time` aside: every record has one). */
-function lacksByField(plan: TstatsPlan, record: CimRecord): boolean {
-  const fields = record.fields as Readonly<Partial<Record<string, string>>>;
-  for (const field of plan.by) if (field !== "_time" && fields[field] === undefined) return true;
-  return false;
-}
