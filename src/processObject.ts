@@ -4,6 +4,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { ChunkPool } from "./chunks/ChunkPool.js";
 import { CHUNK_ERRORS } from "./chunks/errors.js";
 import { sortFindings } from "./detect/sortFindings.js";
+import type { Finding } from "./detect/types.js";
 import { InputError } from "./input/errors.js";
 import { withoutInput } from "./input/inputMessage.js";
 import type { S3ObjectRef } from "./input/s3Notifications.js";
@@ -133,8 +134,7 @@ export async function processObject(
         new Date(),
       );
       p.logger.warn("object skipped", { scanId, reason: err.code, error: err.message });
-      await p.sink.publish([], summary);
-      await p.store.complete(scanId, token, summary);
+      await sendAndClose(scanId, token, [], summary, p);
       p.metrics.addMetric(METRICS.objectsSkipped, MetricUnit.Count, 1);
       return { outcome: "skipped", uri, scanId, findings: 0, status: err.code };
     }
@@ -156,10 +156,7 @@ export async function processObject(
       }
       await p.store.trimContributors(scanId, trim);
     }
-    await p.sink.publish(findings, summary);
-    if (!(await p.store.complete(scanId, token, summary))) {
-      p.logger.warn("scan record claimed by another invocation before completion", { scanId });
-    }
+    await sendAndClose(scanId, token, findings, summary, p);
     if (s.status === "error")
       p.logger.warn("object read stopped early", { scanId, error: s.error });
     p.logger.info("object scanned", {
@@ -199,26 +196,34 @@ async function resend(
 ): Promise<ObjectOutcome> {
   const findings = sortFindings(await p.store.listFindings(obj.scanId));
   await p.store.trimContributors(obj.scanId, findings);
-  await p.sink.publish(findings, summary);
-  if (!(await p.store.complete(obj.scanId, token, summary))) {
-    p.logger.warn("scan record claimed by another invocation before completion", {
-      scanId: obj.scanId,
-    });
-  }
+  await sendAndClose(obj.scanId, token, findings, summary, p);
   p.logger.info("object scan resumed: stored findings resent", {
     scanId: obj.scanId,
     findings: findings.length,
     attempt,
   });
   recordMetrics(p.metrics, summary);
-  const status = summary.status === "error" ? "error" : "ok";
   return {
     outcome: "scanned",
     uri: obj.uri,
     scanId: obj.scanId,
     findings: findings.length,
-    status,
+    status: summary.status,
   };
+}
+
+/** Sends the findings and the summary to SQS, then closes the scan record with the summary. */
+async function sendAndClose(
+  scanId: string,
+  token: string,
+  findings: readonly Finding[],
+  summary: ScanSummaryMessage,
+  p: ObjectPipeline,
+): Promise<void> {
+  await p.sink.publish(findings, summary);
+  if (!(await p.store.complete(scanId, token, summary))) {
+    p.logger.warn("scan record claimed by another invocation before completion", { scanId });
+  }
 }
 
 /**
