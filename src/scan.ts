@@ -88,7 +88,11 @@ function splittable(part: ContentPart): boolean {
 }
 
 /** Codes of a scan's own errors (a reader's or parser's code is reported as it is). */
-export const SCAN_ERRORS = { secondPass: "second-pass-failed" } as const;
+export const SCAN_ERRORS = {
+  /** What reading threw had no code of its own. */
+  readFailed: "read-failed",
+  secondPass: "second-pass-failed",
+} as const;
 
 /** The first `max` bytes of a stream; nothing is read past them. */
 async function* firstBytes(
@@ -139,13 +143,16 @@ async function secondPass(
   }
 }
 
-/** The scan's error for what reading threw: its own code (else `read-failed`), naming the input once. */
-function scanError(err: unknown, uri: string): { code: string; message: string } {
+/**
+ * The scan's error for what reading threw: its own code (else `read-failed`), naming the input
+ * once, after it what was being done (`doing`) when there is more than the first read.
+ */
+function scanError(err: unknown, uri: string, doing = ""): { code: string; message: string } {
   const e = err as { code?: unknown; message?: string };
   const message = e.message ?? String(err);
   return {
-    code: typeof e.code === "string" ? e.code : "read-failed",
-    message: aboutInput(uri, withoutInput(uri, message)),
+    code: typeof e.code === "string" ? e.code : SCAN_ERRORS.readFailed,
+    message: aboutInput(uri, `${doing}${withoutInput(uri, message)}`),
   };
 }
 
@@ -221,14 +228,11 @@ export async function scanSource(source: ByteSource, options: ScanOptions): Prom
     } catch (err) {
       // the first pass's own error, if any, is the one to report (the second meets it again)
       if (error === undefined) {
-        const { code, message } = scanError(err, source.uri);
+        const read = scanError(err, source.uri, "second pass for join detections: ");
         error = {
           code: SCAN_ERRORS.secondPass,
-          message: aboutInput(
-            source.uri,
-            `second pass for join detections: ${withoutInput(source.uri, message)}`,
-          ),
-          ...(code === "read-failed" ? {} : { cause: code }),
+          message: read.message,
+          ...(read.code === SCAN_ERRORS.readFailed ? {} : { cause: read.code }),
         };
       }
     }
