@@ -1,9 +1,9 @@
 import type { Dirent, Stats } from "node:fs";
 import { readdir, realpath, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { describeFsError } from "./describeFsError.js";
-import { fileSource, stdinSource } from "./fileSource.js";
+import { fileSource, fileUri, stdinSource } from "./fileSource.js";
+import { aboutInput } from "./inputMessage.js";
 import type { ByteSource } from "./types.js";
 
 /**
@@ -19,7 +19,7 @@ export interface PathNotice {
 type OnNotice = (notice: PathNotice) => void;
 
 function notice(severity: PathNotice["severity"], path: string, reason: string): PathNotice {
-  return { severity, message: `${pathToFileURL(resolve(path)).href}: ${reason}` };
+  return { severity, message: aboutInput(fileUri(path), reason) };
 }
 
 /** What `path` is, links followed; undefined, once reported, when it cannot be read. */

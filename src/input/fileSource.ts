@@ -13,10 +13,15 @@ import type { ByteSource } from "./types.js";
  */
 const READ_CHUNK = 256 * 1024;
 
+/** The `file://` URI a local path is named by in findings and messages. */
+export function fileUri(path: string): string {
+  return pathToFileURL(resolve(path)).href;
+}
+
 /** A local file; opening checks readability first so errors name the file. */
 export function fileSource(path: string, size?: number): ByteSource {
   const abs = resolve(path);
-  const uri = pathToFileURL(abs).href;
+  const uri = fileUri(abs);
   return {
     uri,
     ...(size === undefined ? {} : { size }),
